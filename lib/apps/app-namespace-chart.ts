@@ -1,0 +1,47 @@
+import { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { AppConfig } from '../config/types';
+import { KubeNamespace } from '../k8s';
+import { MANAGED_BY } from '../labels';
+import type { RegistryAddress } from '../registry-address';
+import { AppWorkload } from './app-workload';
+
+export interface AppNamespaceChartProps {
+  readonly namespace: string;
+  /** The apps of this namespace. */
+  readonly apps: readonly AppConfig[];
+  readonly address: RegistryAddress;
+  /**
+   * Whether this chart creates the Namespace.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+}
+
+/** One app namespace: the Namespace first, then every app Deployment in it. */
+export class AppNamespaceChart extends Chart {
+  public readonly namespaceObject?: KubeNamespace;
+  public readonly workloads: readonly AppWorkload[];
+
+  constructor(scope: Construct, id: string, props: AppNamespaceChartProps) {
+    super(scope, id);
+    const createNamespace = props.createNamespace ?? true;
+    if (createNamespace) {
+      this.namespaceObject = new KubeNamespace(this, 'Namespace', {
+        metadata: {
+          name: props.namespace,
+          labels: {
+            'app.kubernetes.io/managed-by': MANAGED_BY,
+            'pod-security.kubernetes.io/enforce': 'restricted',
+            'pod-security.kubernetes.io/warn': 'restricted',
+          },
+        },
+      });
+    }
+    this.workloads = props.apps.map((app) => {
+      const workload = new AppWorkload(this, app.name, { app, address: props.address });
+      if (this.namespaceObject) workload.node.addDependency(this.namespaceObject);
+      return workload;
+    });
+  }
+}

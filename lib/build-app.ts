@@ -1,0 +1,34 @@
+import { App, type Chart } from 'cdk8s';
+import { AppNamespaceChart } from './apps/app-namespace-chart';
+import type { AppConfig, SynthConfig } from './config/types';
+import type { RegistryAddress } from './registry-address';
+import { RegistryChart } from './registry/registry-chart';
+
+/** Namespaces every cluster has; the output never creates them. */
+const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
+/**
+ * All charts of the output. Chart dependencies make cdk8s number the files in apply order
+ * (`0000-registry.k8s.yaml`, …), which is also the order `kubectl apply -f dist/` reads them.
+ */
+export function buildApp(config: SynthConfig, address: RegistryAddress, outdir: string): App {
+  const app = new App({ outdir, recordConstructMetadata: false });
+  const registry = new RegistryChart(app, 'registry', { registry: config.registry, address });
+  const before: Chart[] = [registry];
+  for (const [namespace, apps] of groupByNamespace(config.apps)) {
+    const chart = new AppNamespaceChart(app, `app-${namespace}`, {
+      namespace,
+      apps,
+      address,
+      createNamespace: !BUILT_IN_NAMESPACES.has(namespace),
+    });
+    before.forEach((dependency) => chart.addDependency(dependency));
+  }
+  return app;
+}
+
+function groupByNamespace(apps: readonly AppConfig[]): Map<string, AppConfig[]> {
+  const groups = new Map<string, AppConfig[]>();
+  for (const app of apps) groups.set(app.namespace, [...(groups.get(app.namespace) ?? []), app]);
+  return groups;
+}

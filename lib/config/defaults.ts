@@ -1,0 +1,43 @@
+import type { AppConfig, NodeSetupConfig, RegistryConfig } from './types';
+
+/**
+ * The seed's system. `config/default.yaml` spells the same values out for readers; a test keeps
+ * the two equal.
+ */
+export const REGISTRY_DEFAULTS: RegistryConfig = {
+  name: 'internal-registry',
+  namespace: 'kube-system',
+  port: 5000,
+  clusterIP: '10.110.240.233',
+  clusterDomain: 'cluster.local',
+  aliases: [],
+  image: 'registry:2.8.3',
+  storage: { type: 'persistentVolumeClaim', size: '10Gi', hostPath: '/var/lib/internal-registry' },
+  deleteEnabled: true,
+  runAsUser: 10001,
+  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+};
+
+export const NODE_SETUP_DEFAULTS: NodeSetupConfig = {
+  mode: 'hostsDir',
+  hostsDir: '/etc/containerd/certs.d',
+  flavor: 'containerd',
+  maxUnavailable: 1,
+  agentImage: 'node:20.18.1-bookworm-slim',
+  pauseImage: 'busybox:1.36.1',
+  restartCommand: 'nsenter -t 1 -m -u -i -n -p -- systemctl restart containerd',
+};
+
+export const APP_DEFAULTS: Omit<AppConfig, 'name' | 'namespace' | 'image'> = {
+  tag: 'latest',
+  port: 3000,
+  replicas: 1,
+  resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+  probe: { type: 'tcp', path: '/' },
+  runAsUser: 10001,
+  readOnlyRootFilesystem: true,
+};
+
+export const DEFAULT_APPS: readonly AppConfig[] = [
+  { ...APP_DEFAULTS, name: 'easy-kanban', namespace: 'easy-kanban', image: 'easy-kanban' },
+];

@@ -1,0 +1,80 @@
+/**
+ * The validated synth configuration. Every field is filled in: defaults are applied by the loader,
+ * so constructs and renderers never guess.
+ */
+export interface SynthConfig {
+  readonly registry: RegistryConfig;
+  readonly nodeSetup: NodeSetupConfig;
+  readonly apps: readonly AppConfig[];
+}
+
+export type StorageType = 'persistentVolumeClaim' | 'hostPath' | 'emptyDir';
+
+export interface StorageConfig {
+  readonly type: StorageType;
+  /** PersistentVolumeClaim size. */
+  readonly size: string;
+  /** PersistentVolumeClaim storage class; undefined means the cluster's default class. */
+  readonly storageClass?: string;
+  /** Directory on the node, for `hostPath`. */
+  readonly hostPath: string;
+}
+
+export interface ResourcesConfig {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+export interface RegistryConfig {
+  readonly name: string;
+  readonly namespace: string;
+  readonly port: number;
+  /** The pinned ClusterIP, after environment overrides. */
+  readonly clusterIP: string;
+  /** The cluster's Service CIDR, when known; enables the range checks. */
+  readonly serviceCIDR?: string;
+  readonly clusterDomain: string;
+  /** Extra host names (without port) that nodes accept for the registry. */
+  readonly aliases: readonly string[];
+  /** `registry` image reference with an exact tag. */
+  readonly image: string;
+  readonly imageDigest?: string;
+  readonly storage: StorageConfig;
+  readonly deleteEnabled: boolean;
+  readonly runAsUser: number;
+  readonly resources: ResourcesConfig;
+}
+
+export type NodeSetupMode = 'hostsDir' | 'legacy';
+export type NodeFlavor = 'containerd' | 'k3s' | 'rke2';
+
+export interface NodeSetupConfig {
+  readonly mode: NodeSetupMode;
+  /** Hosts directory used when the node's containerd names none. */
+  readonly hostsDir: string;
+  readonly flavor: NodeFlavor;
+  readonly maxUnavailable: number;
+  /** Image that runs the node agent (needs node and nsenter). */
+  readonly agentImage: string;
+  /** Image of the long-running container that reports readiness. */
+  readonly pauseImage: string;
+  /** Command run in the host's namespaces to restart containerd. */
+  readonly restartCommand: string;
+}
+
+export type ProbeType = 'tcp' | 'http';
+
+export interface AppConfig {
+  readonly name: string;
+  readonly namespace: string;
+  /** Repository path inside the registry, such as `easy-kanban`. */
+  readonly image: string;
+  readonly tag: string;
+  readonly digest?: string;
+  readonly port: number;
+  readonly replicas: number;
+  readonly resources: ResourcesConfig;
+  readonly probe: { readonly type: ProbeType; readonly path: string };
+  readonly runAsUser: number;
+  readonly readOnlyRootFilesystem: boolean;
+}

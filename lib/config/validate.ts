@@ -1,0 +1,274 @@
+import { isDigest, isImageReference, isPinnedReference, isRepositoryPath, isTag } from '../image-reference';
+import { isDns1123Label, isDns1123Subdomain, serviceDnsName } from '../names';
+import { formatIp, parseCidr, parseIp, placeInServiceCidr, staticBandSize } from '../net/ip';
+import { APP_DEFAULTS, DEFAULT_APPS, NODE_SETUP_DEFAULTS, REGISTRY_DEFAULTS } from './defaults';
+import { FieldReader, type Check, type ConfigIssue } from './field-reader';
+import type {
+  AppConfig,
+  NodeFlavor,
+  NodeSetupConfig,
+  NodeSetupMode,
+  ProbeType,
+  RegistryConfig,
+  ResourcesConfig,
+  StorageConfig,
+  StorageType,
+  SynthConfig,
+} from './types';
+
+export interface ValidationResult {
+  /** Set only when there are no issues. */
+  readonly config?: SynthConfig;
+  readonly issues: readonly ConfigIssue[];
+  /** Things that work but that a careful operator wants to hear about. */
+  readonly warnings: readonly string[];
+}
+
+const label: Check<string> = (v) =>
+  isDns1123Label(v) ? undefined : 'is not a DNS-1123 label (lower-case letters, digits and -, at most 63)';
+const subdomain: Check<string> = (v) =>
+  isDns1123Subdomain(v) ? undefined : 'is not a DNS-1123 subdomain (dot-separated lower-case labels)';
+const ipLiteral: Check<string> = (v) =>
+  parseIp(v)
+    ? undefined
+    : 'is not an IPv4 or IPv6 address; write a literal such as 10.110.240.233 or fd00::10';
+const pinnedImage: Check<string> = (v) => {
+  if (!isImageReference(v)) return 'is not an image reference such as registry:2.8.3';
+  return isPinnedReference(v) ? undefined : 'must name an exact tag (not latest) or a digest';
+};
+const digest: Check<string> = (v) =>
+  isDigest(v) ? undefined : 'is not a digest of the form sha256:<64 hex digits>';
+const absolutePath: Check<string> = (v) =>
+  /^\/[\w.\-/]*[\w.-]$/.test(v) && !v.includes('..') ? undefined : 'is not an absolute path other than /';
+const cpu: Check<string> = (v) =>
+  /^\d+(\.\d+)?m?$/.test(v) ? undefined : 'is not a CPU quantity such as 100m or 1';
+const bytes: Check<string> = (v) =>
+  /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.test(v) ? undefined : 'is not a size such as 128Mi or 10Gi';
+
+const MAX_UID = 2147483647;
+const MIN_UID = 10000;
+
+/** Validates raw config data, fills in defaults and reports every issue at once. */
+export function validateConfig(raw: unknown, labelOf?: (path: string) => string): ValidationResult {
+  const reader = new FieldReader(labelOf);
+  const warnings: string[] = [];
+  const top = reader.section('', raw, ['registry', 'nodeSetup', 'apps']);
+  const registry = readRegistry(reader, top.registry);
+  const nodeSetup = readNodeSetup(reader, top.nodeSetup);
+  const apps = readApps(reader, top.apps);
+  checkServiceCidr(reader, registry, warnings);
+  checkAliases(reader, registry);
+  if (registry.storage.type === 'emptyDir') {
+    warnings.push(
+      'registry.storage.type: emptyDir loses every pushed image when the registry pod is replaced',
+    );
+  }
+  if (reader.issues.length > 0) return { issues: reader.issues, warnings };
+  return { config: { registry, nodeSetup, apps }, issues: [], warnings };
+}
+
+function readResources(
+  reader: FieldReader,
+  path: string,
+  raw: unknown,
+  fallback: ResourcesConfig,
+): ResourcesConfig {
+  const section = reader.section(path, raw, ['requests', 'limits']);
+  const pair = (key: 'requests' | 'limits') => {
+    const part = reader.section(`${path}.${key}`, section[key], ['cpu', 'memory']);
+    return {
+      cpu: reader.string(`${path}.${key}.cpu`, part.cpu, fallback[key].cpu, cpu),
+      memory: reader.string(`${path}.${key}.memory`, part.memory, fallback[key].memory, bytes),
+    };
+  };
+  return { requests: pair('requests'), limits: pair('limits') };
+}
+
+function readStorage(reader: FieldReader, raw: unknown): StorageConfig {
+  const path = 'registry.storage';
+  const fallback = REGISTRY_DEFAULTS.storage;
+  const s = reader.section(path, raw, ['type', 'size', 'storageClass', 'hostPath']);
+  const types: StorageType[] = ['persistentVolumeClaim', 'hostPath', 'emptyDir'];
+  return {
+    type: reader.oneOf(`${path}.type`, s.type, fallback.type, types),
+    size: reader.string(`${path}.size`, s.size, fallback.size, bytes),
+    storageClass: reader.optionalString(`${path}.storageClass`, s.storageClass, subdomain),
+    hostPath: reader.string(`${path}.hostPath`, s.hostPath, fallback.hostPath, absolutePath),
+  };
+}
+
+function readRegistry(reader: FieldReader, raw: unknown): RegistryConfig {
+  const d = REGISTRY_DEFAULTS;
+  const r = reader.section('registry', raw, [
+    'name',
+    'namespace',
+    'port',
+    'clusterIP',
+    'serviceCIDR',
+    'clusterDomain',
+    'aliases',
+    'image',
+    'imageDigest',
+    'storage',
+    'deleteEnabled',
+    'runAsUser',
+    'resources',
+  ]);
+  return {
+    name: reader.string('registry.name', r.name, d.name, label),
+    namespace: reader.string('registry.namespace', r.namespace, d.namespace, label),
+    port: reader.integer('registry.port', r.port, d.port, 1, 65535),
+    clusterIP: reader.string('registry.clusterIP', r.clusterIP, d.clusterIP, ipLiteral),
+    serviceCIDR: reader.optionalString('registry.serviceCIDR', r.serviceCIDR, (v) => {
+      const parsed = parseCidr(v);
+      return typeof parsed === 'string' ? parsed : undefined;
+    }),
+    clusterDomain: reader.string('registry.clusterDomain', r.clusterDomain, d.clusterDomain, subdomain),
+    aliases: reader.list('registry.aliases', r.aliases, d.aliases, (item, path) =>
+      reader.string(path, item, '', (v) =>
+        isDns1123Subdomain(v) ? undefined : 'is not a host name (DNS-1123 subdomain, without port)',
+      ),
+    ),
+    image: reader.string('registry.image', r.image, d.image, pinnedImage),
+    imageDigest: reader.optionalString('registry.imageDigest', r.imageDigest, digest),
+    storage: readStorage(reader, r.storage),
+    deleteEnabled: reader.boolean('registry.deleteEnabled', r.deleteEnabled, d.deleteEnabled),
+    runAsUser: reader.integer('registry.runAsUser', r.runAsUser, d.runAsUser, MIN_UID, MAX_UID),
+    resources: readResources(reader, 'registry.resources', r.resources, d.resources),
+  };
+}
+
+function readNodeSetup(reader: FieldReader, raw: unknown): NodeSetupConfig {
+  const d = NODE_SETUP_DEFAULTS;
+  const n = reader.section('nodeSetup', raw, [
+    'mode',
+    'hostsDir',
+    'flavor',
+    'maxUnavailable',
+    'agentImage',
+    'pauseImage',
+    'restartCommand',
+  ]);
+  const modes: NodeSetupMode[] = ['hostsDir', 'legacy'];
+  const flavors: NodeFlavor[] = ['containerd', 'k3s', 'rke2'];
+  return {
+    mode: reader.oneOf('nodeSetup.mode', n.mode, d.mode, modes),
+    hostsDir: reader.string(
+      'nodeSetup.hostsDir',
+      n.hostsDir,
+      d.hostsDir,
+      (v) => absolutePath(v) ?? (v === '/etc' ? 'would mount all of /etc into the node agent' : undefined),
+    ),
+    flavor: reader.oneOf('nodeSetup.flavor', n.flavor, d.flavor, flavors),
+    maxUnavailable: reader.integer('nodeSetup.maxUnavailable', n.maxUnavailable, d.maxUnavailable, 1, 10000),
+    agentImage: reader.string('nodeSetup.agentImage', n.agentImage, d.agentImage, pinnedImage),
+    pauseImage: reader.string('nodeSetup.pauseImage', n.pauseImage, d.pauseImage, pinnedImage),
+    restartCommand: reader.string('nodeSetup.restartCommand', n.restartCommand, d.restartCommand, (v) =>
+      v.trim() ? undefined : 'is empty; give the command that restarts containerd on a node',
+    ),
+  };
+}
+
+function readApp(reader: FieldReader, raw: unknown, path: string): AppConfig {
+  const d = APP_DEFAULTS;
+  const a = reader.section(path, raw, [
+    'name',
+    'namespace',
+    'image',
+    'tag',
+    'digest',
+    'port',
+    'replicas',
+    'resources',
+    'probe',
+    'runAsUser',
+    'readOnlyRootFilesystem',
+  ]);
+  const name = reader.string(`${path}.name`, a.name ?? '', '', label);
+  const probe = reader.section(`${path}.probe`, a.probe, ['type', 'path']);
+  const probeTypes: ProbeType[] = ['tcp', 'http'];
+  return {
+    name,
+    namespace: reader.string(`${path}.namespace`, a.namespace ?? name, name, label),
+    image: reader.string(`${path}.image`, a.image ?? name, name, (v) =>
+      isRepositoryPath(v) ? undefined : 'is not a repository path such as easy-kanban or team/easy-kanban',
+    ),
+    tag: reader.string(`${path}.tag`, a.tag, d.tag, (v) =>
+      isTag(v)
+        ? undefined
+        : 'is not an image tag (letters, digits, _ . -, at most 128, not starting with . or -)',
+    ),
+    digest: reader.optionalString(`${path}.digest`, a.digest, digest),
+    port: reader.integer(`${path}.port`, a.port, d.port, 1, 65535),
+    replicas: reader.integer(`${path}.replicas`, a.replicas, d.replicas, 0, 1000),
+    resources: readResources(reader, `${path}.resources`, a.resources, d.resources),
+    probe: {
+      type: reader.oneOf(`${path}.probe.type`, probe.type, d.probe.type, probeTypes),
+      path: reader.string(`${path}.probe.path`, probe.path, d.probe.path, (v) =>
+        /^\/[\x21-\x7e]*$/.test(v) ? undefined : 'is not an HTTP path starting with /',
+      ),
+    },
+    runAsUser: reader.integer(`${path}.runAsUser`, a.runAsUser, d.runAsUser, MIN_UID, MAX_UID),
+    readOnlyRootFilesystem: reader.boolean(
+      `${path}.readOnlyRootFilesystem`,
+      a.readOnlyRootFilesystem,
+      d.readOnlyRootFilesystem,
+    ),
+  };
+}
+
+function readApps(reader: FieldReader, raw: unknown): AppConfig[] {
+  const apps = reader.list('apps', raw, DEFAULT_APPS, (item, path) => readApp(reader, item, path));
+  if (apps.length === 0) {
+    reader.fail('apps', 'is empty; list at least one app, e.g. - name: easy-kanban');
+  }
+  const seen = new Set<string>();
+  apps.forEach((app, index) => {
+    const key = `${app.namespace}/${app.name}`;
+    if (app.name && seen.has(key)) reader.fail(`apps[${index}].name`, `'${key}' is listed twice`);
+    seen.add(key);
+  });
+  return apps;
+}
+
+function checkServiceCidr(reader: FieldReader, registry: RegistryConfig, warnings: string[]): void {
+  const ip = parseIp(registry.clusterIP);
+  const cidr = registry.serviceCIDR ? parseCidr(registry.serviceCIDR) : undefined;
+  if (!ip || !cidr || typeof cidr === 'string') return;
+  const where = placeInServiceCidr(ip, cidr);
+  const range = registry.serviceCIDR;
+  const first = formatIp(cidr.family, cidr.network + 1n);
+  const lastStatic = formatIp(cidr.family, cidr.network + staticBandSize(cidr));
+  const fix = `pick one in ${first}-${lastStatic} other than ${first}`;
+  const problems: Record<typeof where, string | undefined> = {
+    outside: `is outside registry.serviceCIDR ${range}`,
+    network: `is the network address of ${range}`,
+    apiserver: `is the address of the kubernetes Service in ${range}`,
+    broadcast: `is the broadcast address of ${range}`,
+    static: undefined,
+    dynamic: undefined,
+  };
+  const problem = problems[where];
+  if (problem) {
+    reader.fail('registry.clusterIP', `'${registry.clusterIP}' ${problem}; ${fix}`);
+  } else if (where === 'dynamic') {
+    warnings.push(
+      `registry.clusterIP: '${registry.clusterIP}' lies in the dynamic part of ${range}, where Kubernetes may give it ` +
+        `to another Service first; the static band (KEP-3070) is ${first}-${lastStatic}`,
+    );
+  }
+}
+
+function checkAliases(reader: FieldReader, registry: RegistryConfig): void {
+  const serviceName = serviceDnsName(registry.name, registry.namespace, registry.clusterDomain);
+  const seen = new Set<string>([serviceName]);
+  registry.aliases.forEach((alias, index) => {
+    if (seen.has(alias)) {
+      reader.fail(
+        `registry.aliases[${index}]`,
+        `'${alias}' is listed already (or is the service name); remove it`,
+      );
+    }
+    seen.add(alias);
+  });
+}

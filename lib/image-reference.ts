@@ -1,0 +1,54 @@
+// Grammar from the distribution project's reference package (docker/distribution reference/regexp.go).
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
+const REPOSITORY_PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const DOMAIN =
+  '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]+)?';
+const FULL_REFERENCE = new RegExp(
+  `^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+);
+const MAX_NAME_LENGTH = 255;
+
+export function isRepositoryPath(value: string): boolean {
+  return value.length <= MAX_NAME_LENGTH && REPOSITORY_PATH.test(value);
+}
+
+export function isTag(value: string): boolean {
+  return TAG.test(value);
+}
+
+export function isDigest(value: string): boolean {
+  return DIGEST.test(value);
+}
+
+/** A complete reference such as `registry:2.8.3` or `docker.io/library/busybox:1.36.1@sha256:…`. */
+export function isImageReference(value: string): boolean {
+  return value.length <= MAX_NAME_LENGTH + 200 && FULL_REFERENCE.test(value);
+}
+
+/** True when the reference names an exact tag (not `latest`) or a digest. */
+export function isPinnedReference(value: string): boolean {
+  if (value.includes('@sha256:')) return true;
+  const tag = /:([\w][\w.-]*)$/.exec(value.split('/').pop() ?? '')?.[1];
+  return tag !== undefined && tag !== 'latest';
+}
+
+export interface ImageReferenceParts {
+  /** `host:port` of the registry, IPv6 in brackets. */
+  readonly registryHost: string;
+  readonly repository: string;
+  readonly tag: string;
+  readonly digest?: string;
+}
+
+/** `<host>/<repository>:<tag>[@<digest>]`. */
+export function formatImageReference(parts: ImageReferenceParts): string {
+  const base = `${parts.registryHost}/${parts.repository}:${parts.tag}`;
+  return parts.digest ? `${base}@${parts.digest}` : base;
+}
+
+/** Appends `@digest` to an image reference when a digest is given. */
+export function withDigest(reference: string, digest: string | undefined): string {
+  return digest ? `${reference}@${digest}` : reference;
+}

@@ -1,0 +1,16 @@
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A Kubernetes object name or namespace: a DNS-1123 label, at most 63 characters. */
+export function isDns1123Label(value: string): boolean {
+  return value.length <= 63 && DNS1123_LABEL.test(value);
+}
+
+/** A DNS-1123 subdomain: dot-separated labels, at most 253 characters. */
+export function isDns1123Subdomain(value: string): boolean {
+  return value.length <= 253 && value.split('.').every(isDns1123Label);
+}
+
+/** The in-cluster DNS name of a Service, such as `internal-registry.kube-system.svc.cluster.local`. */
+export function serviceDnsName(name: string, namespace: string, clusterDomain: string): string {
+  return `${name}.${namespace}.svc.${clusterDomain}`;
+}

@@ -1,0 +1,236 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { DEFAULT_APPS, NODE_SETUP_DEFAULTS, REGISTRY_DEFAULTS } from '../lib/config/defaults';
+import { ConfigError } from '../lib/config/errors';
+import { loadConfig, validateWithOverrides } from '../lib/config/load';
+import { validateConfig } from '../lib/config/validate';
+import { projectRoot } from '../lib/project-root';
+import { tempDir } from './support/synth';
+
+const root = projectRoot();
+
+/** The messages of the issues a config has. */
+function problemsOf(raw: unknown, env: Record<string, string> = {}): string[] {
+  try {
+    validateWithOverrides(raw, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues.map((i) => i.message);
+    throw error;
+  }
+  return [];
+}
+
+describe('defaults', () => {
+  test('config/default.yaml spells out exactly the built-in defaults', () => {
+    // GIVEN
+    const file = parse(readFileSync(join(root, 'config', 'default.yaml'), 'utf8'));
+    // WHEN
+    const fromFile = validateConfig(file).config;
+    const fromNothing = validateConfig({}).config;
+    // THEN
+    expect(fromFile).toEqual(fromNothing);
+    expect(fromNothing).toEqual({
+      registry: REGISTRY_DEFAULTS,
+      nodeSetup: NODE_SETUP_DEFAULTS,
+      apps: DEFAULT_APPS,
+    });
+  });
+
+  test('are the seed system', () => {
+    const config = loadConfig({}, root).config;
+    expect(config.registry).toMatchObject({
+      name: 'internal-registry',
+      namespace: 'kube-system',
+      port: 5000,
+      clusterIP: '10.110.240.233',
+    });
+    expect(config.apps).toEqual([
+      expect.objectContaining({
+        name: 'easy-kanban',
+        namespace: 'easy-kanban',
+        image: 'easy-kanban',
+        tag: 'latest',
+      }),
+    ]);
+  });
+
+  test('an app namespace and image default to its name', () => {
+    const config = validateConfig({ apps: [{ name: 'board' }] }).config!;
+    expect(config.apps[0]).toMatchObject({ name: 'board', namespace: 'board', image: 'board' });
+  });
+});
+
+describe('environment overrides', () => {
+  test('REGISTRY_CLUSTER_IP wins over the file', () => {
+    const { config } = validateWithOverrides(
+      { registry: { clusterIP: '10.0.0.9' } },
+      { REGISTRY_CLUSTER_IP: '192.0.2.10' },
+    );
+    expect(config.registry.clusterIP).toBe('192.0.2.10');
+  });
+
+  test('an error in an overridden field names the variable', () => {
+    expect(problemsOf({}, { REGISTRY_CLUSTER_IP: '192.0.2' })).toEqual([
+      "registry.clusterIP (from REGISTRY_CLUSTER_IP): '192.0.2' is not an IPv4 or IPv6 address; write a literal such as 10.110.240.233 or fd00::10",
+    ]);
+  });
+
+  test('REGISTRY_PORT and REGISTRY_SERVICE_CIDR override their fields', () => {
+    const { config } = validateWithOverrides(
+      {},
+      { REGISTRY_PORT: '5001', REGISTRY_SERVICE_CIDR: '10.96.0.0/12', REGISTRY_CLUSTER_IP: '10.96.0.20' },
+    );
+    expect(config.registry.port).toBe(5001);
+    expect(config.registry.serviceCIDR).toBe('10.96.0.0/12');
+  });
+
+  test('SYNTH_CONFIG names another file', () => {
+    // GIVEN
+    const dir = tempDir();
+    const file = join(dir, 'cluster.yaml');
+    writeFileSync(file, 'apps:\n  - name: board\n');
+    // WHEN
+    const loaded = loadConfig({ SYNTH_CONFIG: file }, root);
+    // THEN
+    expect(loaded.config.apps.map((a) => a.name)).toEqual(['board']);
+  });
+
+  test('a missing SYNTH_CONFIG file is a config error naming the variable', () => {
+    expect(() => loadConfig({ SYNTH_CONFIG: '/nonexistent/x.yaml' }, root)).toThrow(
+      "SYNTH_CONFIG: '/nonexistent/x.yaml' does not exist",
+    );
+  });
+
+  test('YAML syntax errors and duplicate keys are reported', () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'registry:\n  port: 1\n  port: 2\n');
+    expect(() => loadConfig({ SYNTH_CONFIG: file }, root)).toThrow(/YAML syntax: Map keys must be unique/);
+  });
+});
+
+describe('bad input, one kind at a time', () => {
+  test('unknown keys', () => {
+    expect(problemsOf({ registry: { clusterIp: '10.0.0.1' } })).toEqual([
+      expect.stringMatching(
+        /^registry\.clusterIp: unknown key; expected one of name, namespace, port, clusterIP,/,
+      ),
+    ]);
+    expect(problemsOf({ extra: 1 })).toEqual([
+      expect.stringMatching(/^extra: unknown key; expected one of registry, nodeSetup, apps$/),
+    ]);
+  });
+
+  test('an IP that is not a literal', () => {
+    expect(problemsOf({ registry: { clusterIP: '10.110.240' } })).toEqual([
+      "registry.clusterIP: '10.110.240' is not an IPv4 or IPv6 address; write a literal such as 10.110.240.233 or fd00::10",
+    ]);
+    expect(problemsOf({ registry: { clusterIP: '[fd00::10]' } })).toHaveLength(1);
+  });
+
+  test.each([0, 65536, -1, 5000.5, 'http'])('port %j', (port) => {
+    expect(problemsOf({ registry: { port } })).toEqual([
+      expect.stringMatching(/^registry\.port: .* is not a whole number from 1 to 65535$/),
+    ]);
+  });
+
+  test('names that are not DNS-1123 labels', () => {
+    expect(
+      problemsOf({
+        registry: { name: 'Internal_Registry' },
+        apps: [{ name: 'easy-kanban', namespace: 'x'.repeat(64) }],
+      }),
+    ).toEqual([
+      "registry.name: 'Internal_Registry' is not a DNS-1123 label (lower-case letters, digits and -, at most 63)",
+      `apps[0].namespace: '${'x'.repeat(64)}' is not a DNS-1123 label (lower-case letters, digits and -, at most 63)`,
+    ]);
+  });
+
+  test('impossible image references', () => {
+    expect(problemsOf({ apps: [{ name: 'a', image: 'Easy Kanban', tag: '-bad', digest: 'md5:1' }] })).toEqual(
+      [
+        "apps[0].image: 'Easy Kanban' is not a repository path such as easy-kanban or team/easy-kanban",
+        "apps[0].tag: '-bad' is not an image tag (letters, digits, _ . -, at most 128, not starting with . or -)",
+        "apps[0].digest: 'md5:1' is not a digest of the form sha256:<64 hex digits>",
+      ],
+    );
+    expect(problemsOf({ registry: { image: 'registry:latest' } })).toEqual([
+      "registry.image: 'registry:latest' must name an exact tag (not latest) or a digest",
+    ]);
+  });
+
+  test('an empty app list', () => {
+    expect(problemsOf({ apps: [] })).toEqual([
+      'apps: is empty; list at least one app, e.g. - name: easy-kanban',
+    ]);
+  });
+
+  test('the same app twice', () => {
+    expect(problemsOf({ apps: [{ name: 'a' }, { name: 'a' }] })).toEqual([
+      "apps[1].name: 'a/a' is listed twice",
+    ]);
+  });
+
+  test('a ClusterIP outside the Service CIDR, or on a reserved address', () => {
+    expect(problemsOf({ registry: { serviceCIDR: '10.96.0.0/12', clusterIP: '10.112.0.5' } })).toEqual([
+      "registry.clusterIP: '10.112.0.5' is outside registry.serviceCIDR 10.96.0.0/12; pick one in 10.96.0.1-10.96.1.0 other than 10.96.0.1",
+    ]);
+    expect(problemsOf({ registry: { serviceCIDR: '10.96.0.0/12', clusterIP: '10.96.0.1' } })).toEqual([
+      expect.stringContaining('is the address of the kubernetes Service'),
+    ]);
+  });
+
+  test("a ClusterIP in the dynamic part of the range (the seed's, in kubeadm's default range) warns but passes", () => {
+    const result = validateConfig({ registry: { serviceCIDR: '10.96.0.0/12' } });
+    expect(result.issues).toEqual([]);
+    expect(result.warnings).toEqual([
+      expect.stringContaining('static band (KEP-3070) is 10.96.0.1-10.96.1.0'),
+    ]);
+  });
+
+  test('every error is reported at once', () => {
+    const problems = problemsOf({
+      registry: { clusterIP: 'x', port: 0, name: 'A' },
+      nodeSetup: { mode: 'magic' },
+      apps: [{ name: 'B' }],
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'registry.name',
+      'registry.port',
+      'registry.clusterIP',
+      'nodeSetup.mode',
+      'apps[0].name',
+      'apps[0].namespace',
+      'apps[0].image',
+    ]);
+  });
+
+  test('wrong shapes', () => {
+    expect(problemsOf({ apps: { name: 'a' } })).toEqual([`apps: {"name":"a"} is not a list`]);
+    expect(problemsOf({ registry: 'x' })).toEqual([expect.stringMatching(/^registry: 'x' is not a mapping/)]);
+    expect(problemsOf({ registry: { deleteEnabled: 'yes' } })).toEqual([
+      "registry.deleteEnabled: 'yes' is not true or false",
+    ]);
+    expect(problemsOf({ registry: { runAsUser: 0 } })).toEqual([
+      'registry.runAsUser: 0 is not a whole number from 10000 to 2147483647',
+    ]);
+  });
+
+  test('aliases must be host names without port and not repeat', () => {
+    expect(
+      problemsOf({
+        registry: {
+          aliases: [
+            'internal-registry.kube-system.svc',
+            'x:5000',
+            'internal-registry.kube-system.svc.cluster.local',
+          ],
+        },
+      }),
+    ).toEqual([
+      "registry.aliases[1]: 'x:5000' is not a host name (DNS-1123 subdomain, without port)",
+      "registry.aliases[2]: 'internal-registry.kube-system.svc.cluster.local' is listed already (or is the service name); remove it",
+    ]);
+  });
+});

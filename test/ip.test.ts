@@ -1,0 +1,100 @@
+import {
+  formatIp,
+  hostWithPort,
+  parseCidr,
+  parseIp,
+  placeInServiceCidr,
+  staticBandSize,
+} from '../lib/net/ip';
+
+describe('parseIp', () => {
+  test.each(['10.110.240.233', '192.0.2.10', 'fd00::10', '::1', '2001:db8::ffff:192.0.2.1'])(
+    'accepts %s',
+    (ip) => {
+      expect(parseIp(ip)).toBeDefined();
+    },
+  );
+
+  test.each([
+    '10.110.240',
+    '10.110.240.256',
+    '010.1.1.1',
+    '[fd00::10]',
+    'fe80::1%eth0',
+    'registry',
+    '',
+    ' 10.0.0.1',
+  ])('rejects %j', (ip) => {
+    expect(parseIp(ip)).toBeUndefined();
+  });
+
+  test('reads IPv6 with an embedded IPv4 tail', () => {
+    expect(parseIp('::ffff:192.0.2.1')!.value).toBe(0xffffc0000201n);
+  });
+});
+
+describe('parseCidr', () => {
+  test('reads a range', () => {
+    expect(parseCidr('10.96.0.0/12')).toEqual({
+      family: 4,
+      network: 0x0a600000n,
+      prefix: 12,
+      size: 1n << 20n,
+    });
+  });
+
+  test.each([
+    ['10.96.0.1/12', 'host bits set'],
+    ['10.96.0.0', 'CIDR form'],
+    ['10.96.0.0/33', 'longer than the 32 bits'],
+    ['bogus/12', 'not an IPv4 or IPv6 address'],
+  ])('rejects %s', (cidr, reason) => {
+    expect(parseCidr(cidr)).toContain(reason);
+  });
+});
+
+describe('KEP-3070 static band', () => {
+  test('is 256 addresses for a /12: 10.96.0.1 to 10.96.1.0', () => {
+    const cidr = parseCidr('10.96.0.0/12');
+    if (typeof cidr === 'string') throw new Error(cidr);
+    expect(staticBandSize(cidr)).toBe(256n);
+    expect(placeInServiceCidr(parseIp('10.96.1.0')!, cidr)).toBe('static');
+    expect(placeInServiceCidr(parseIp('10.96.1.1')!, cidr)).toBe('dynamic');
+    expect(placeInServiceCidr(parseIp('10.96.0.1')!, cidr)).toBe('apiserver');
+    expect(placeInServiceCidr(parseIp('10.112.0.1')!, cidr)).toBe('outside');
+  });
+
+  test('is at least 16 addresses for a small range', () => {
+    const cidr = parseCidr('10.0.0.0/28');
+    if (typeof cidr === 'string') throw new Error(cidr);
+    expect(staticBandSize(cidr)).toBe(16n);
+  });
+
+  test('is N/16 between the bounds', () => {
+    const cidr = parseCidr('10.0.0.0/22');
+    if (typeof cidr === 'string') throw new Error(cidr);
+    expect(staticBandSize(cidr)).toBe(64n);
+  });
+
+  test('never places an IPv4 address in an IPv6 range', () => {
+    const cidr = parseCidr('fd00::/108');
+    if (typeof cidr === 'string') throw new Error(cidr);
+    expect(placeInServiceCidr(parseIp('10.0.0.5')!, cidr)).toBe('outside');
+    expect(placeInServiceCidr(parseIp('fd00::5')!, cidr)).toBe('static');
+  });
+});
+
+describe('formatting', () => {
+  test('formats addresses back', () => {
+    expect(formatIp(4, 0x0a600001n)).toBe('10.96.0.1');
+    expect(formatIp(6, parseIp('fd00::1:0')!.value)).toBe('fd00::1:0');
+  });
+
+  test('puts brackets around an IPv6 host next to a port', () => {
+    expect(hostWithPort('fd00::10', 5000)).toBe('[fd00::10]:5000');
+    expect(hostWithPort('10.0.0.1', 5000)).toBe('10.0.0.1:5000');
+    expect(hostWithPort('internal-registry.kube-system.svc', 5000)).toBe(
+      'internal-registry.kube-system.svc:5000',
+    );
+  });
+});
