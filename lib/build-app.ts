@@ -2,6 +2,8 @@ import { App, type Chart } from 'cdk8s';
 import { AppNamespaceChart } from './apps/app-namespace-chart';
 import type { AppConfig, SynthConfig } from './config/types';
 import type { RegistryAddress } from './registry-address';
+import { readAgentBundle } from './node-setup/agent-bundle';
+import { NodeSetupChart } from './node-setup/node-setup-chart';
 import { RegistryChart } from './registry/registry-chart';
 
 /** Namespaces every cluster has; the output never creates them. */
@@ -14,7 +16,14 @@ const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'k
 export function buildApp(config: SynthConfig, address: RegistryAddress, outdir: string): App {
   const app = new App({ outdir, recordConstructMetadata: false });
   const registry = new RegistryChart(app, 'registry', { registry: config.registry, address });
-  const before: Chart[] = [registry];
+  const nodeSetup = new NodeSetupChart(app, 'node-setup', {
+    registry: config.registry,
+    nodeSetup: config.nodeSetup,
+    address,
+    agentScript: readAgentBundle(),
+  });
+  nodeSetup.addDependency(registry);
+  const before: Chart[] = [registry, nodeSetup];
   for (const [namespace, apps] of groupByNamespace(config.apps)) {
     const chart = new AppNamespaceChart(app, `app-${namespace}`, {
       namespace,

@@ -166,7 +166,7 @@ describe('the whole output', () => {
         ],
       }),
     );
-    expect([...charts.keys()]).toEqual(['registry', 'app-team', 'app-default']);
+    expect([...charts.keys()]).toEqual(['registry', 'node-setup', 'app-team', 'app-default']);
     expect(charts.get('app-team')!.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Namespace/team',
       'Deployment/a',

@@ -7,14 +7,13 @@ import { validateWithOverrides, type Environment } from '../../lib/config/load';
 import type { SynthConfig } from '../../lib/config/types';
 import { pinnedRegistryAddress, type RegistryAddress } from '../../lib/registry-address';
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- manifests are read as loosely typed YAML */
 export type Manifest = {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string };
-} & Record<
-  string,
-  any // eslint-disable-line @typescript-eslint/no-explicit-any
->;
+  metadata: { name: string; namespace?: string; labels?: any; annotations?: any };
+} & Record<string, any>;
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** A validated config from raw data, as the loader builds it. */
 export function configOf(raw: unknown = {}, env: Environment = {}): SynthConfig {

@@ -1,0 +1,58 @@
+import { readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { readIfExists, writeAtomically } from './atomic-file';
+import { restartAndCheck, sha256, stateFiles, type AgentState } from './apply';
+import type { AgentEnv } from './env';
+
+export interface CleanupReport {
+  readonly removed: readonly string[];
+  readonly kept: readonly string[];
+  readonly configRestored: boolean;
+}
+
+/**
+ * Undoes what the agent did on this node: removes the hosts files it wrote (unless someone changed
+ * them since) and puts back the config it replaced, from its backup, then restarts containerd.
+ */
+export function cleanupNodeSetup(env: AgentEnv): CleanupReport {
+  const configLocal = env.paths.local(env.configPath);
+  const { backup, state: stateFile } = stateFiles(configLocal);
+  const stateText = readIfExists(stateFile);
+  if (stateText === undefined) return { removed: [], kept: [], configRestored: false };
+  const state = JSON.parse(stateText) as AgentState;
+  const removed: string[] = [];
+  const kept: string[] = [];
+  for (const [hostPath, digest] of Object.entries(state.hostsFiles)) {
+    const local = env.paths.local(hostPath);
+    const current = readIfExists(local);
+    if (current === undefined) continue;
+    if (sha256(current) !== digest) {
+      kept.push(hostPath);
+      continue;
+    }
+    rmSync(local);
+    removed.push(hostPath);
+    try {
+      if (readdirSync(dirname(local)).length === 0) rmdirSync(dirname(local));
+    } catch {
+      // a folder someone else uses
+    }
+  }
+  let configRestored = false;
+  const current = readIfExists(configLocal);
+  if (state.configSha256 !== undefined && current !== undefined && sha256(current) === state.configSha256) {
+    const original = readIfExists(backup);
+    const put = () =>
+      original === undefined || !state.configExisted
+        ? rmSync(configLocal)
+        : writeAtomically(configLocal, original);
+    put();
+    restartAndCheck(env, () => writeAtomically(configLocal, current));
+    configRestored = true;
+  } else if (state.configSha256 !== undefined) {
+    kept.push(env.configPath);
+  }
+  rmSync(backup, { force: true });
+  rmSync(stateFile, { force: true });
+  return { removed, kept, configRestored };
+}
