@@ -1,0 +1,84 @@
+// npm run bench: times synth against two baselines in the same run, and the node agent.
+// Commands are timed as npm would run them, without npm itself (npm's own start-up, about 0.27 s,
+// is not part of synth): each is spawned directly with `sh -c`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+const root = join(import.meta.dirname, '..');
+const runs = Number(process.env.BENCH_RUNS ?? 7);
+const work = mkdtempSync(join(tmpdir(), 'bench-'));
+const hasGnuTime = existsSync('/usr/bin/time');
+
+execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+
+function measure(label, command, env = {}, count = runs) {
+  const seconds = [];
+  let peakKiB = 0;
+  for (let i = 0; i < count; i++) {
+    const wrapped = hasGnuTime ? `/usr/bin/time -f '%M' -o ${work}/rss sh -c ${JSON.stringify(command)}` : command;
+    const start = process.hrtime.bigint();
+    const result = spawnSync('sh', ['-c', wrapped], { cwd: root, env: { ...process.env, ...env }, stdio: 'pipe' });
+    seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+    if (result.status !== 0) throw new Error(`${label} failed: ${result.stderr}`);
+    if (hasGnuTime) peakKiB = Math.max(peakKiB, Number(readFileSync(`${work}/rss`, 'utf8').trim()));
+  }
+  seconds.sort((a, b) => a - b);
+  const median = seconds[Math.floor(seconds.length / 2)];
+  console.log(`${label.padEnd(44)} median ${(median * 1000).toFixed(0).padStart(6)} ms  peak RSS ${hasGnuTime ? `${(peakKiB / 1024).toFixed(0)} MiB` : 'n/a'}  (${count} runs)`);
+  return { median, peakMiB: peakKiB / 1024 };
+}
+
+const out = (name) => ({ CDK8S_OUTDIR: join(work, name) });
+const hundred = join(work, 'hundred.yaml');
+writeFileSync(hundred, `apps:\n${Array.from({ length: 100 }, (_, i) => `  - name: app-${i}\n    namespace: team-${i % 10}\n`).join('')}`);
+
+console.log(`\nsynth (2 cores; medians of ${runs} runs; npm start-up excluded)\n`);
+const synth = measure('synth: node build/main.js', 'node build/main.js', out('one'));
+const synthWithBuild = measure('synth incl. esbuild (what npm run synth runs)', 'node scripts/build.mjs && node build/main.js', out('b'));
+const floor = measure("floor: require('cdk8s'), require('cdk8s-plus-28')", `node -e "require('cdk8s'); require('cdk8s-plus-28')"`);
+const many = measure('synth, 100 apps in 10 namespaces', 'node build/main.js', { ...out('many'), SYNTH_CONFIG: hundred });
+const tsNode = measure('template way: npx ts-node main.ts', 'npx ts-node main.ts', out('ts'), Math.min(runs, 5));
+
+const ratio = (a, b) => (a / b).toFixed(2);
+console.log(`
+synth / floor                 ${ratio(synth.median, floor.median)}x   (target <= 0.8x)
+ts-node / synth               ${ratio(tsNode.median, synth.median)}x   (target >= 20x)
+peak RSS of synth             ${synth.peakMiB.toFixed(0)} MiB  (target <= 80 MiB)
+100 apps / 1 app              ${ratio(many.median, synth.median)}x   (target <= 2x)
+synth incl. esbuild / floor   ${ratio(synthWithBuild.median, floor.median)}x`);
+
+// The node agent, steady state: a node already set up (config_path set, hosts files in place),
+// so the run only reads, compares and exits; no containerd command and no restart. First runs
+// and restarts are measured against a real containerd in test/real (first run: 1 restart,
+// repeated run: 0).
+const configMap = parseAllDocuments(readFileSync(join(work, 'one', '0001-node-setup.k8s.yaml'), 'utf8'))
+  .map((d) => d.toJS())
+  .find((o) => o.kind === 'ConfigMap');
+const agentDir = join(work, 'agent');
+const host = join(work, 'host');
+mkdirSync(agentDir);
+mkdirSync(join(host, 'etc', 'containerd'), { recursive: true });
+for (const [key, value] of Object.entries(configMap.data)) writeFileSync(join(agentDir, key), value);
+writeFileSync(
+  join(host, 'etc', 'containerd', 'config.toml'),
+  'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+);
+const agentEnv = {
+  AGENT_PLAN_DIR: agentDir,
+  HOST_ROOT: host,
+  MOUNTED_HOST_PATHS: '/etc/containerd',
+  STATUS_DIR: join(work, 'status'),
+  CONTAINERD_CONFIG: '/etc/containerd/config.toml',
+  RESTART_COMMAND: 'echo restart >> ' + join(work, 'restarts'),
+  CONTAINERD_COMMAND: 'false',
+  CTR_COMMAND: 'false',
+  TERMINATION_LOG: join(work, 'termination-log'),
+};
+execFileSync('node', [join(agentDir, 'agent.js')], { env: { ...process.env, ...agentEnv } }); // writes the hosts files
+console.log('');
+measure('node agent, repeated run (no change)', `node ${join(agentDir, 'agent.js')}`, agentEnv);
+const restarts = existsSync(join(work, 'restarts')) ? readFileSync(join(work, 'restarts'), 'utf8').split('\n').filter(Boolean).length : 0;
+console.log(`restarts during the repeated runs: ${restarts}`);
