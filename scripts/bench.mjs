@@ -18,29 +18,55 @@ function measure(label, command, env = {}, count = runs) {
   const seconds = [];
   let peakKiB = 0;
   for (let i = 0; i < count; i++) {
-    const wrapped = hasGnuTime ? `/usr/bin/time -f '%M' -o ${work}/rss sh -c ${JSON.stringify(command)}` : command;
+    const wrapped = hasGnuTime
+      ? `/usr/bin/time -f '%M' -o ${work}/rss sh -c ${JSON.stringify(command)}`
+      : command;
     const start = process.hrtime.bigint();
-    const result = spawnSync('sh', ['-c', wrapped], { cwd: root, env: { ...process.env, ...env }, stdio: 'pipe' });
+    const result = spawnSync('sh', ['-c', wrapped], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: 'pipe',
+    });
     seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
     if (result.status !== 0) throw new Error(`${label} failed: ${result.stderr}`);
     if (hasGnuTime) peakKiB = Math.max(peakKiB, Number(readFileSync(`${work}/rss`, 'utf8').trim()));
   }
   seconds.sort((a, b) => a - b);
   const median = seconds[Math.floor(seconds.length / 2)];
-  console.log(`${label.padEnd(44)} median ${(median * 1000).toFixed(0).padStart(6)} ms  peak RSS ${hasGnuTime ? `${(peakKiB / 1024).toFixed(0)} MiB` : 'n/a'}  (${count} runs)`);
+  console.log(
+    `${label.padEnd(44)} median ${(median * 1000).toFixed(0).padStart(6)} ms  peak RSS ${hasGnuTime ? `${(peakKiB / 1024).toFixed(0)} MiB` : 'n/a'}  (${count} runs)`,
+  );
   return { median, peakMiB: peakKiB / 1024 };
 }
 
 const out = (name) => ({ CDK8S_OUTDIR: join(work, name) });
 const hundred = join(work, 'hundred.yaml');
-writeFileSync(hundred, `apps:\n${Array.from({ length: 100 }, (_, i) => `  - name: app-${i}\n    namespace: team-${i % 10}\n`).join('')}`);
+writeFileSync(
+  hundred,
+  `apps:\n${Array.from({ length: 100 }, (_, i) => `  - name: app-${i}\n    namespace: team-${i % 10}\n`).join('')}`,
+);
 
 console.log(`\nsynth (2 cores; medians of ${runs} runs; npm start-up excluded)\n`);
 const synth = measure('synth: node build/main.js', 'node build/main.js', out('one'));
-const synthWithBuild = measure('synth incl. esbuild (what npm run synth runs)', 'node scripts/build.mjs && node build/main.js', out('b'));
-const floor = measure("floor: require('cdk8s'), require('cdk8s-plus-28')", `node -e "require('cdk8s'); require('cdk8s-plus-28')"`);
-const many = measure('synth, 100 apps in 10 namespaces', 'node build/main.js', { ...out('many'), SYNTH_CONFIG: hundred });
-const tsNode = measure('template way: npx ts-node main.ts', 'npx ts-node main.ts', out('ts'), Math.min(runs, 5));
+const synthWithBuild = measure(
+  'synth incl. esbuild (what npm run synth runs)',
+  'node scripts/build.mjs && node build/main.js',
+  out('b'),
+);
+const floor = measure(
+  "floor: require('cdk8s'), require('cdk8s-plus-28')",
+  `node -e "require('cdk8s'); require('cdk8s-plus-28')"`,
+);
+const many = measure('synth, 100 apps in 10 namespaces', 'node build/main.js', {
+  ...out('many'),
+  SYNTH_CONFIG: hundred,
+});
+const tsNode = measure(
+  'template way: npx ts-node main.ts',
+  'npx ts-node main.ts',
+  out('ts'),
+  Math.min(runs, 5),
+);
 
 const ratio = (a, b) => (a / b).toFixed(2);
 console.log(`
@@ -80,5 +106,7 @@ const agentEnv = {
 execFileSync('node', [join(agentDir, 'agent.js')], { env: { ...process.env, ...agentEnv } }); // writes the hosts files
 console.log('');
 measure('node agent, repeated run (no change)', `node ${join(agentDir, 'agent.js')}`, agentEnv);
-const restarts = existsSync(join(work, 'restarts')) ? readFileSync(join(work, 'restarts'), 'utf8').split('\n').filter(Boolean).length : 0;
+const restarts = existsSync(join(work, 'restarts'))
+  ? readFileSync(join(work, 'restarts'), 'utf8').split('\n').filter(Boolean).length
+  : 0;
 console.log(`restarts during the repeated runs: ${restarts}`);
