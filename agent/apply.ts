@@ -10,8 +10,8 @@ import { decideChanges, Refusal, type NodeChanges } from './decide';
 import type { AgentEnv } from './env';
 
 export interface RunReport {
+  /** config.toml changed, so containerd was restarted. */
   readonly configChanged: boolean;
-  readonly restarted: boolean;
   readonly hostsFilesWritten: readonly string[];
   readonly hostsDir?: string;
 }
@@ -25,51 +25,65 @@ export function stateFiles(configLocal: string): { backup: string; state: string
 }
 
 export interface AgentState {
+  /** Whether the node had a config before the agent's first change (cleanup restores that). */
   readonly configExisted: boolean;
+  /** Digest of the config the agent wrote; cleanup restores only while it is still that. */
   readonly configSha256?: string;
+  /** Host path → digest of each hosts.toml the agent wrote. */
   readonly hostsFiles: Readonly<Record<string, string>>;
 }
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** One run on one node: decide, write hosts files, then change, validate and restart for config.toml. */
+/**
+ * One run on one node: decide everything, have the node's containerd validate a config change,
+ * and only then write: hosts files, the backup and state, config.toml, and a restart. A refusal at
+ * any step before the writes leaves every file as it was.
+ */
 export function applyNodeSetup(env: AgentEnv): RunReport {
   const configLocal = env.paths.local(env.configPath);
   const before = readIfExists(configLocal);
   const changes = decideChanges(analyzeConfig(before), env.plan, env.files, env.paths);
-  const { backup, state: stateFile } = stateFiles(configLocal);
-  const previous: AgentState = JSON.parse(
-    readIfExists(stateFile) ?? '{"configExisted":true,"hostsFiles":{}}',
-  );
-  const state = { ...previous, hostsFiles: { ...previous.hostsFiles } };
+  if (changes.configText !== undefined) validateWithContainerd(env, configLocal, changes);
 
-  const written: string[] = [];
-  for (const file of changes.hostsFiles) {
+  const hostsFiles = changes.hostsFiles.filter(
+    (f) => readIfExists(env.paths.local(f.hostPath)) !== f.content,
+  );
+  const report = {
+    configChanged: changes.configText !== undefined,
+    hostsFilesWritten: hostsFiles.map((f) => f.hostPath),
+    hostsDir: changes.hostsDir,
+  };
+  if (hostsFiles.length === 0 && changes.configText === undefined) return report;
+
+  const { backup, state: stateFile } = stateFiles(configLocal);
+  const previous: AgentState = JSON.parse(readIfExists(stateFile) ?? 'null') ?? {
+    configExisted: before !== undefined,
+    hostsFiles: {},
+  };
+  const state: AgentState = {
+    ...previous,
+    hostsFiles: {
+      ...previous.hostsFiles,
+      ...Object.fromEntries(hostsFiles.map((f) => [f.hostPath, sha256(f.content)])),
+    },
+    ...(changes.configText !== undefined ? { configSha256: sha256(changes.configText) } : {}),
+  };
+  for (const file of hostsFiles) {
     const local = env.paths.local(file.hostPath);
-    if (readIfExists(local) === file.content) continue;
     mkdirSync(dirname(local), { recursive: true });
     writeAtomically(local, file.content);
-    state.hostsFiles[file.hostPath] = sha256(file.content);
-    written.push(file.hostPath);
   }
-  if (written.length > 0) writeAtomically(stateFile, JSON.stringify(state, null, 2));
-  if (changes.configText === undefined) {
-    return { configChanged: false, restarted: false, hostsFilesWritten: written, hostsDir: changes.hostsDir };
+  if (changes.configText !== undefined && before !== undefined && readIfExists(backup) === undefined) {
+    writeAtomically(backup, before);
   }
-
-  validateWithContainerd(env, configLocal, before, changes);
-  if (readIfExists(backup) === undefined && before !== undefined) writeAtomically(backup, before);
-  const nextState: AgentState = {
-    ...state,
-    // What cleanup restores: the node's config as it was before the agent's first change.
-    configExisted: previous.configSha256 === undefined ? before !== undefined : previous.configExisted,
-    configSha256: sha256(changes.configText),
-  };
-  writeAtomically(stateFile, JSON.stringify(nextState, null, 2));
-  mkdirSync(dirname(configLocal), { recursive: true });
-  writeAtomically(configLocal, changes.configText);
-  restartAndCheck(env, () => restore(configLocal, before));
-  return { configChanged: true, restarted: true, hostsFilesWritten: written, hostsDir: changes.hostsDir };
+  writeAtomically(stateFile, JSON.stringify(state, null, 2));
+  if (changes.configText !== undefined) {
+    mkdirSync(dirname(configLocal), { recursive: true });
+    writeAtomically(configLocal, changes.configText);
+    restartAndCheck(env, () => restore(configLocal, before));
+  }
+  return report;
 }
 
 function restore(configLocal: string, before: string | undefined): void {
@@ -103,12 +117,7 @@ function waitForCri(env: AgentEnv): boolean {
  * mirrors next to config_path with exit 0 although its CRI plugin refuses them. Everything outside
  * the registry tables must dump the same before and after (a drop-in under `imports` included).
  */
-function validateWithContainerd(
-  env: AgentEnv,
-  configLocal: string,
-  before: string | undefined,
-  changes: NodeChanges,
-): void {
+function validateWithContainerd(env: AgentEnv, configLocal: string, changes: NodeChanges): void {
   const dump = (text: string): JsonMap => {
     const candidate = join(dirname(configLocal), `.candidate-${process.pid}.toml`);
     writeAtomically(candidate, text);
@@ -119,7 +128,7 @@ function validateWithContainerd(
       rmSync(candidate, { force: true });
     }
   };
-  const old = dump(before && analyzeConfig(before).kind === 'usable' ? before : 'version = 2\n');
+  const old = dump(changes.baseline);
   const next = dump(changes.configText!);
   const version = next.version === 3 ? 3 : 2;
   const registry = (getIn(next, REGISTRY_TABLE[version]) ?? {}) as JsonMap;

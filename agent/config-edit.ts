@@ -1,5 +1,5 @@
 import { parse } from '@iarna/toml';
-import { getIn, type JsonMap, type RegistrySettings } from './containerd-config';
+import type { JsonMap, RegistrySettings } from './containerd-config';
 import { formatKeyPath, samePath, splitLines, startsWithPath, tableBlocks } from './toml-text';
 
 /** A change to the registry settings of a containerd config. */
@@ -85,7 +85,7 @@ function setConfigPath(lines: string[], table: readonly string[], dir: string): 
 }
 
 /** The parsed config as the edit means it to be. */
-export function intendedResult(parsed: JsonMap, table: readonly string[], edit: RegistryEdit): JsonMap {
+function intendedResult(parsed: JsonMap, table: readonly string[], edit: RegistryEdit): JsonMap {
   const result = structuredClone(parsed);
   const registry = ensureMap(result, table);
   const mirrors = registry.mirrors as JsonMap | undefined;
@@ -138,5 +138,3 @@ export function canonical(data: unknown): string {
   };
   return JSON.stringify(prune(data));
 }
-
-export { getIn };

@@ -1,22 +1,18 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderHostsToml, type HostEndpoint } from '../lib/node-setup/hosts-toml';
-import { CRI_PLUGIN_V2 } from '../lib/node-setup/legacy-config';
 import type { NodePlan } from '../lib/node-setup/node-plan';
 import { readIfExists } from './atomic-file';
 import { editRegistryConfig } from './config-edit';
-import {
-  REGISTRY_TABLE,
-  type ConfigAnalysis,
-  type JsonMap,
-  type RegistrySettings,
-} from './containerd-config';
+import { analyzeConfig, type ConfigAnalysis, type JsonMap, type RegistrySettings } from './containerd-config';
 import type { HostPaths } from './host-paths';
 
 /** What a run must write; computed before anything is written. */
 export interface NodeChanges {
   /** The new config text, or undefined when the config stays as it is. */
   readonly configText?: string;
+  /** The config the change starts from (`version = 2` where the node has none): the baseline to dump. */
+  readonly baseline: string;
   /** The hosts dir containerd reads after the change (hostsDir mode). */
   readonly hostsDir?: string;
   /** Host path → content of each hosts.toml to write. */
@@ -27,6 +23,8 @@ export interface NodeChanges {
 
 export class Refusal extends Error {}
 
+type UsableConfig = Extract<ConfigAnalysis, { kind: 'usable' }>;
+
 /** Decides the changes for one node, or throws a Refusal that says why and what to do. */
 export function decideChanges(
   analysis: ConfigAnalysis,
@@ -36,26 +34,28 @@ export function decideChanges(
 ): NodeChanges {
   if (analysis.kind === 'refused')
     throw new Refusal(`the containerd config was left as it is: ${analysis.reason}`);
+  const config = analysis.kind === 'usable' ? analysis : freshConfig(analysis);
   return plan.mode === 'legacy'
-    ? decideLegacy(analysis, plan, files)
-    : decideHostsDir(analysis, plan, files, paths);
+    ? decideLegacy(config, plan, files)
+    : decideHostsDir(config, plan, files, paths);
 }
 
-const FRESH_V2 = `version = 2\n`;
+/**
+ * No file, or one with only comments: start from `version = 2` (after the comments). Without that
+ * line containerd 1.6 silently ignores config_path; its defaults cover everything else.
+ */
+function freshConfig(analysis: Extract<ConfigAnalysis, { kind: 'absent' | 'blank' }>): UsableConfig {
+  const comments = analysis.kind === 'blank' ? analysis.text.replace(/\n*$/, '\n') : '';
+  return analyzeConfig(`${comments}version = 2\n`) as UsableConfig;
+}
 
 function decideLegacy(
-  analysis: ConfigAnalysis,
+  config: UsableConfig,
   plan: NodePlan,
   files: Readonly<Record<string, string>>,
 ): NodeChanges {
-  const fragment = files[plan.legacyKey];
   const hosts = plan.hosts.map((h) => h.directory);
-  const expect = { mirrors: hosts };
-  if (analysis.kind !== 'usable') {
-    const prefix = analysis.kind === 'blank' ? `${analysis.text.replace(/\n*$/, '\n')}` : '';
-    return { configText: `${prefix}${FRESH_V2}\n${fragment}`, hostsFiles: [], expect };
-  }
-  const { registry } = analysis;
+  const { registry } = config;
   if (registry.version === 3) {
     throw new Refusal(
       'legacy mode was refused on a version 3 config: containerd 2.0 removed registry.configs.*.tls, so ' +
@@ -68,64 +68,46 @@ function decideLegacy(
         'refuses registry.mirrors next to it (the CRI plugin would not load); set nodeSetup.mode to hostsDir',
     );
   }
-  const edit = { removeMirrors: hosts, removeTls: hosts, append: fragment };
-  return withEdit(analysis, registry, edit, [], expect);
+  const edit = { removeMirrors: hosts, removeTls: hosts, append: files[plan.legacyKey] };
+  return withEdit(config, edit, [], { mirrors: hosts });
 }
 
 function decideHostsDir(
-  analysis: ConfigAnalysis,
+  config: UsableConfig,
   plan: NodePlan,
   files: Readonly<Record<string, string>>,
   paths: HostPaths,
 ): NodeChanges {
-  if (analysis.kind !== 'usable') {
-    // Without `version = 2`, containerd 1.6 silently ignores config_path; its defaults cover the rest.
-    const prefix = analysis.kind === 'blank' ? `${analysis.text.replace(/\n*$/, '\n')}` : '';
-    const table = `[plugins.${JSON.stringify(CRI_PLUGIN_V2)}.registry]\n  config_path = ${JSON.stringify(plan.hostsDir)}\n`;
-    const hostsDir = visibleHostsDir(plan.hostsDir, paths);
-    return {
-      configText: `${prefix}${FRESH_V2}\n${table}`,
-      hostsDir,
-      hostsFiles: planHostsFiles(plan, files, hostsDir),
-      expect: { configPath: hostsDir, mirrors: [] },
-    };
-  }
-  const { registry } = analysis;
+  const { registry } = config;
   const current = registry.configPath ?? '';
   const hostsDir = visibleHostsDir(current === '' ? plan.hostsDir : chooseSingleDir(current, paths), paths);
   const migrated = migrateMirrors(registry, hostsDir, paths);
   const hostsFiles = [...migrated, ...planHostsFiles(plan, files, hostsDir)];
-  const tlsHosts = Object.keys(registry.configs).filter((h) => registry.configs[h].tls !== undefined);
   const edit = {
     configPath: current === hostsDir ? undefined : hostsDir,
     removeMirrors: Object.keys(registry.mirrors),
-    removeTls: tlsHosts,
+    removeTls: Object.keys(registry.configs).filter((h) => registry.configs[h].tls !== undefined),
   };
-  return withEdit(analysis, registry, edit, hostsFiles, { configPath: hostsDir, mirrors: [] }, hostsDir);
+  return withEdit(config, edit, hostsFiles, { configPath: hostsDir, mirrors: [] }, hostsDir);
 }
 
 function withEdit(
-  analysis: Extract<ConfigAnalysis, { kind: 'usable' }>,
-  registry: RegistrySettings,
+  config: UsableConfig,
   edit: Parameters<typeof editRegistryConfig>[3],
   hostsFiles: NodeChanges['hostsFiles'],
   expect: NodeChanges['expect'],
   hostsDir?: string,
 ): NodeChanges {
+  const unchanged = { baseline: config.text, hostsDir, hostsFiles, expect };
   const nothingToDo =
     edit.configPath === undefined &&
     edit.removeMirrors.length === 0 &&
     edit.removeTls.length === 0 &&
     !edit.append;
-  if (nothingToDo) return { hostsDir, hostsFiles, expect };
-  const result = editRegistryConfig(analysis.text, analysis.parsed, registry, edit);
+  if (nothingToDo) return unchanged;
+  const result = editRegistryConfig(config.text, config.parsed, config.registry, edit);
   if ('refused' in result) throw new Refusal(`the containerd config was left as it is: ${result.refused}`);
-  return {
-    configText: result.text === analysis.text ? undefined : result.text,
-    hostsDir,
-    hostsFiles,
-    expect,
-  };
+  return result.text === config.text ? unchanged : { ...unchanged, configText: result.text };
 }
 
 /**
@@ -209,5 +191,3 @@ function tlsSettings(tls: JsonMap): Pick<HostEndpoint, 'skipVerify' | 'ca' | 'cl
     ...(client ? { client } : {}),
   };
 }
-
-export { REGISTRY_TABLE };

@@ -44,8 +44,7 @@ export interface ImageReferenceParts {
 
 /** `<host>/<repository>:<tag>[@<digest>]`. */
 export function formatImageReference(parts: ImageReferenceParts): string {
-  const base = `${parts.registryHost}/${parts.repository}:${parts.tag}`;
-  return parts.digest ? `${base}@${parts.digest}` : base;
+  return withDigest(`${parts.registryHost}/${parts.repository}:${parts.tag}`, parts.digest);
 }
 
 /** Appends `@digest` to an image reference when a digest is given. */

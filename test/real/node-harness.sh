@@ -74,20 +74,21 @@ run_agent() {
   echo $? > "$WORK/agent-$1.rc"
   set -e
 }
-snapshot() { (cd /etc/containerd && find . -type f ! -name '.*.json' -print0 | sort -z | xargs -0 -r sha256sum) > "$WORK/files-$1.sha"; }
+# Every file under a folder with its digest: equal listings mean nothing was written.
+snapshot() { (cd "$2" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum) > "$WORK/files-$1.sha"; }
+snapshot before "$WORK/etc-before"
 
 run_agent first
 cat "$WORK/restarts" > "$WORK/restarts-after-first"
-snapshot first
+snapshot first /etc/containerd
 containerd config dump > "$WORK/dump-after.toml" 2>/dev/null || true
 criok=$(ctr plugins ls 2>/dev/null | awk '$2=="cri"{print $4}')
 echo "{\"ip\": $(pull "$IP:5000/easy-kanban:latest"), \"name\": $(pull "internal-registry.kube-system.svc.cluster.local:5000/easy-kanban:latest"), \"cri\": \"$criok\"}" > "$WORK/pulls-with-agent.json"
 run_agent second
-snapshot second
+snapshot second /etc/containerd
 cat "$WORK/restarts" > "$WORK/restarts-after-second"
 if [ "${RUN_CLEANUP:-}" = 1 ]; then
   AGENT_MODE=cleanup run_agent cleanup
-  (cd /etc/containerd && find . -type f -print0 | sort -z | xargs -0 -r sha256sum) > "$WORK/files-after-cleanup.sha"
-  (cd "$WORK/etc-before" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum) > "$WORK/files-before.sha"
+  snapshot after-cleanup /etc/containerd
 fi
 kill "$(cat "$WORK/containerd.pid")" 2>/dev/null || true
