@@ -6,6 +6,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const common = {
+  // Module paths embedded in the agent bundle stay `node_modules/…` relative to this checkout even
+  // where node_modules is a link (a git worktree, a cached install): the shipped bytes must not vary.
+  absWorkingDir: root,
+  preserveSymlinks: true,
   bundle: true,
   platform: 'node',
   target: 'node20',
