@@ -1,19 +1,19 @@
 import { buildApp } from './lib/build-app';
 import { reportFailure } from './lib/cli-errors';
 import { loadConfig } from './lib/config/load';
-import { pinnedRegistryAddress } from './lib/registry-address';
+import { loadServiceLookup } from './lib/discovery/load-service-lookup';
+import { resolveRegistryAddress } from './lib/resolve-registry-address';
 import { writeManifestsAtomically } from './lib/write-manifests';
 
-function main(): void {
+async function main(): Promise<void> {
+  const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
   const { config, warnings } = loadConfig(process.env);
-  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
-  const address = pinnedRegistryAddress(config.registry);
+  warnings.forEach(warn);
+  const address = await resolveRegistryAddress(config, process.env, loadServiceLookup, warn);
   const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
   writeManifestsAtomically(outdir, (dir) => buildApp(config, address, dir).synth());
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error: unknown) => {
   process.exitCode = reportFailure(error);
-}
+});

@@ -1,6 +1,6 @@
 // Bundles the node agent and the synth app with esbuild (pinned exactly: the agent's bytes land in
 // dist/, and another esbuild version would show up as drift). `build/` is never committed.
-// It also records every input file (size and mtime) in build/inputs.json, so that
+// It also records its input files (size and mtime) in build/inputs.json, so that
 // scripts/synth.cjs can tell whether the bundles are current without loading esbuild.
 import { build } from 'esbuild';
 import { rmSync, statSync, writeFileSync } from 'node:fs';
@@ -40,16 +40,25 @@ const synth = await build({
   minify: true,
   plugins: [k8sAsEsm, oneYaml(root)],
 });
+// The Kubernetes client, loaded only when discovery is asked for (lib/discovery/load-service-lookup.ts).
+const discover = await build({
+  ...common,
+  entryPoints: [join(root, 'lib', 'discovery', 'service-lookup.ts')],
+  outfile: join(out, 'discover.js'),
+  minify: true,
+});
 // A code cache compiled for the previous bundle is useless now.
 rmSync(join(out, 'main.js.cache'), { force: true });
 
+// Files under node_modules are stood for by npm's own record of the install, which every
+// `npm install` and `npm ci` rewrites: stat-ing a few dozen files keeps the check cheap.
 const inputs = [
-  ...Object.keys(agent.metafile.inputs),
-  ...Object.keys(synth.metafile.inputs),
+  ...[agent, synth, discover].flatMap((result) => Object.keys(result.metafile.inputs)),
   'scripts/build.mjs',
   'scripts/esbuild-plugins.mjs',
   'package-lock.json',
-];
+  'node_modules/.package-lock.json',
+].filter((file) => !file.startsWith('node_modules/') || file === 'node_modules/.package-lock.json');
 const record = Object.fromEntries(
   [...new Set(inputs.map((f) => resolve(root, f)))].sort().map((file) => {
     const { size, mtimeMs } = statSync(file);

@@ -42,8 +42,11 @@ const wrapper = `(function (exports, require, module, __filename, __dirname) {${
 const script = new vm.Script(wrapper, { filename: bundle, cachedData });
 const module_ = { exports: {} };
 script.runInThisContext()(module_.exports, require, module_, bundle, build);
-if ((cachedData === undefined || script.cachedDataRejected) && !process.exitCode) {
+// Synth may finish asynchronously (discovery): store the cache when the process ends, and only
+// after a successful run, so that it holds the code a whole synth compiles.
+process.on('exit', (code) => {
+  if (code !== 0 || (cachedData !== undefined && !script.cachedDataRejected)) return;
   const temp = `${cacheFile}.${process.pid}`;
   writeFileSync(temp, script.createCachedData());
   renameSync(temp, cacheFile);
-}
+});

@@ -1,7 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { DEFAULT_APPS, NODE_SETUP_DEFAULTS, REGISTRY_DEFAULTS } from '../lib/config/defaults';
+import {
+  DEFAULT_APPS,
+  DISCOVERY_DEFAULTS,
+  NODE_SETUP_DEFAULTS,
+  REGISTRY_DEFAULTS,
+} from '../lib/config/defaults';
 import { ConfigError } from '../lib/config/errors';
 import { loadConfig, validateWithOverrides } from '../lib/config/load';
 import { validateConfig } from '../lib/config/validate';
@@ -32,6 +37,7 @@ describe('defaults', () => {
     expect(fromFile).toEqual(fromNothing);
     expect(fromNothing).toEqual({
       registry: REGISTRY_DEFAULTS,
+      discovery: DISCOVERY_DEFAULTS,
       nodeSetup: NODE_SETUP_DEFAULTS,
       apps: DEFAULT_APPS,
     });
@@ -118,7 +124,7 @@ describe('bad input, one kind at a time', () => {
       ),
     ]);
     expect(problemsOf({ extra: 1 })).toEqual([
-      expect.stringMatching(/^extra: unknown key; expected one of registry, nodeSetup, apps$/),
+      expect.stringMatching(/^extra: unknown key; expected one of registry, discovery, nodeSetup, apps$/),
     ]);
   });
 

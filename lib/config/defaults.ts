@@ -1,4 +1,4 @@
-import type { AppConfig, NodeSetupConfig, RegistryConfig } from './types';
+import type { AppConfig, DiscoveryConfig, NodeSetupConfig, RegistryConfig } from './types';
 
 /**
  * The seed's system. `config/default.yaml` spells the same values out for readers; a test keeps
@@ -16,6 +16,11 @@ export const REGISTRY_DEFAULTS: RegistryConfig = {
   deleteEnabled: true,
   runAsUser: 10001,
   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+};
+
+export const DISCOVERY_DEFAULTS: DiscoveryConfig = {
+  source: 'pinned',
+  timeoutSeconds: 5,
 };
 
 export const NODE_SETUP_DEFAULTS: NodeSetupConfig = {
@@ -36,6 +41,7 @@ export const APP_DEFAULTS: Omit<AppConfig, 'name' | 'namespace' | 'image'> = {
   probe: { type: 'tcp', path: '/' },
   runAsUser: 10001,
   readOnlyRootFilesystem: true,
+  podSecurity: 'restricted',
 };
 
 export const DEFAULT_APPS: readonly AppConfig[] = [

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { projectRoot } from '../project-root';
 import { ConfigError } from './errors';
@@ -13,6 +13,8 @@ export const ENV_OVERRIDES: ReadonlyArray<{ readonly variable: string; readonly 
   { variable: 'REGISTRY_CLUSTER_IP', path: ['registry', 'clusterIP'] },
   { variable: 'REGISTRY_SERVICE_CIDR', path: ['registry', 'serviceCIDR'] },
   { variable: 'REGISTRY_PORT', path: ['registry', 'port'] },
+  { variable: 'REGISTRY_IP_SOURCE', path: ['discovery', 'source'] },
+  { variable: 'KUBE_CONTEXT', path: ['discovery', 'context'] },
 ];
 
 export const DEFAULT_CONFIG_FILE = join('config', 'default.yaml');
@@ -30,7 +32,12 @@ export function loadConfig(env: Environment, root: string = projectRoot()): Load
   const source =
     isAbsolute(relative(root, file)) || relative(root, file).startsWith('..') ? file : relative(root, file);
   const raw = parseConfigFile(file, source, env.SYNTH_CONFIG ? 'SYNTH_CONFIG' : 'config file');
-  return { ...validateWithOverrides(raw, env, source), source };
+  const { config, warnings } = validateWithOverrides(raw, env, source);
+  // An app's manifest path is relative to the config file that names it.
+  const apps = config.apps.map((app) =>
+    app.manifest ? { ...app, manifest: resolve(dirname(file), app.manifest) } : app,
+  );
+  return { config: { ...config, apps }, warnings, source };
 }
 
 function parseConfigFile(file: string, source: string, field: string): unknown {

@@ -4,9 +4,24 @@
  */
 export interface SynthConfig {
   readonly registry: RegistryConfig;
+  readonly discovery: DiscoveryConfig;
   readonly nodeSetup: NodeSetupConfig;
   readonly apps: readonly AppConfig[];
 }
+
+/** Where the registry's ClusterIP comes from. */
+export type AddressSourceMode = 'pinned' | 'discover' | 'auto';
+
+export interface DiscoveryConfig {
+  /** `pinned`: registry.clusterIP; `discover`: the live Service; `auto`: discover, else pinned. */
+  readonly source: AddressSourceMode;
+  /** kubeconfig context to read; undefined means the current context. */
+  readonly context?: string;
+  readonly timeoutSeconds: number;
+}
+
+/** Pod Security Standards level (pod-security.kubernetes.io). */
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
 export type StorageType = 'persistentVolumeClaim' | 'hostPath' | 'emptyDir';
 
@@ -77,4 +92,12 @@ export interface AppConfig {
   readonly probe: { readonly type: ProbeType; readonly path: string };
   readonly runAsUser: number;
   readonly readOnlyRootFilesystem: boolean;
+  /**
+   * An existing manifest (such as the seed's app-deployment.yaml) used instead of the generated
+   * Deployment, with each IMAGE_NAME_PLACEHOLDER replaced by the app's image; resolved against the
+   * config file's folder.
+   */
+  readonly manifest?: string;
+  /** Pod Security level enforced on the app's namespace; its pods must meet it. */
+  readonly podSecurity: PodSecurityLevel;
 }

@@ -1,13 +1,22 @@
 import { isDigest, isImageReference, isPinnedReference, isRepositoryPath, isTag } from '../image-reference';
 import { isDns1123Label, isDns1123Subdomain, serviceDnsName } from '../names';
 import { formatIp, parseCidr, parseIp, placeInServiceCidr, staticBandSize } from '../net/ip';
-import { APP_DEFAULTS, DEFAULT_APPS, NODE_SETUP_DEFAULTS, REGISTRY_DEFAULTS } from './defaults';
+import {
+  APP_DEFAULTS,
+  DEFAULT_APPS,
+  DISCOVERY_DEFAULTS,
+  NODE_SETUP_DEFAULTS,
+  REGISTRY_DEFAULTS,
+} from './defaults';
 import { FieldReader, type Check, type ConfigIssue } from './field-reader';
 import type {
+  AddressSourceMode,
   AppConfig,
+  DiscoveryConfig,
   NodeFlavor,
   NodeSetupConfig,
   NodeSetupMode,
+  PodSecurityLevel,
   ProbeType,
   RegistryConfig,
   ResourcesConfig,
@@ -52,8 +61,9 @@ const MIN_UID = 10000;
 export function validateConfig(raw: unknown, labelOf?: (path: string) => string): ValidationResult {
   const reader = new FieldReader(labelOf);
   const warnings: string[] = [];
-  const top = reader.section('', raw, ['registry', 'nodeSetup', 'apps']);
+  const top = reader.section('', raw, ['registry', 'discovery', 'nodeSetup', 'apps']);
   const registry = readRegistry(reader, top.registry);
+  const discovery = readDiscovery(reader, top.discovery);
   const nodeSetup = readNodeSetup(reader, top.nodeSetup);
   const apps = readApps(reader, top.apps);
   checkServiceCidr(reader, registry, warnings);
@@ -64,7 +74,7 @@ export function validateConfig(raw: unknown, labelOf?: (path: string) => string)
     );
   }
   if (reader.issues.length > 0) return { issues: reader.issues, warnings };
-  return { config: { registry, nodeSetup, apps }, issues: [], warnings };
+  return { config: { registry, discovery, nodeSetup, apps }, issues: [], warnings };
 }
 
 function readResources(
@@ -138,6 +148,25 @@ function readRegistry(reader: FieldReader, raw: unknown): RegistryConfig {
   };
 }
 
+function readDiscovery(reader: FieldReader, raw: unknown): DiscoveryConfig {
+  const d = DISCOVERY_DEFAULTS;
+  const section = reader.section('discovery', raw, ['source', 'context', 'timeoutSeconds']);
+  const sources: AddressSourceMode[] = ['pinned', 'discover', 'auto'];
+  return {
+    source: reader.oneOf('discovery.source', section.source, d.source, sources),
+    context: reader.optionalString('discovery.context', section.context, (v) =>
+      /^[\x21-\x7e]+$/.test(v) ? undefined : 'is not a kubeconfig context name',
+    ),
+    timeoutSeconds: reader.integer(
+      'discovery.timeoutSeconds',
+      section.timeoutSeconds,
+      d.timeoutSeconds,
+      1,
+      60,
+    ),
+  };
+}
+
 function readNodeSetup(reader: FieldReader, raw: unknown): NodeSetupConfig {
   const d = NODE_SETUP_DEFAULTS;
   const n = reader.section('nodeSetup', raw, [
@@ -183,7 +212,10 @@ function readApp(reader: FieldReader, raw: unknown, path: string): AppConfig {
     'probe',
     'runAsUser',
     'readOnlyRootFilesystem',
+    'manifest',
+    'podSecurity',
   ]);
+  const levels: PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
   const name = reader.string(`${path}.name`, a.name ?? '', '', label);
   const probe = reader.section(`${path}.probe`, a.probe, ['type', 'path']);
   const probeTypes: ProbeType[] = ['tcp', 'http'];
@@ -214,6 +246,10 @@ function readApp(reader: FieldReader, raw: unknown, path: string): AppConfig {
       a.readOnlyRootFilesystem,
       d.readOnlyRootFilesystem,
     ),
+    manifest: reader.optionalString(`${path}.manifest`, a.manifest, (v) =>
+      /\.ya?ml$/.test(v) ? undefined : 'is not the path of a .yaml or .yml file',
+    ),
+    podSecurity: reader.oneOf(`${path}.podSecurity`, a.podSecurity, d.podSecurity, levels),
   };
 }
 
