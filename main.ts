@@ -1,3 +1,4 @@
+import { assertNoPlaceholderIn } from './lib/apps/image-placeholder';
 import { buildApp } from './lib/build-app';
 import { reportFailure } from './lib/cli-errors';
 import { loadConfig } from './lib/config/load';
@@ -11,7 +12,10 @@ async function main(): Promise<void> {
   warnings.forEach(warn);
   const address = await resolveRegistryAddress(config, process.env, loadServiceLookup, warn);
   const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
-  writeManifestsAtomically(outdir, (dir) => buildApp(config, address, dir).synth());
+  writeManifestsAtomically(outdir, (dir) => {
+    buildApp(config, address, dir).synth();
+    assertNoPlaceholderIn(dir);
+  });
 }
 
 main().catch((error: unknown) => {

@@ -240,3 +240,34 @@ describe('bad input, one kind at a time', () => {
     ]);
   });
 });
+
+describe('app manifests and Pod Security levels', () => {
+  test('apps in one namespace agree on one level', () => {
+    expect(
+      problemsOf({
+        apps: [
+          { name: 'a', namespace: 'team' },
+          { name: 'b', namespace: 'team', podSecurity: 'baseline' },
+        ],
+      }),
+    ).toEqual([
+      "apps[1].podSecurity: 'baseline' differs from 'restricted' of another app in namespace team; a namespace has one level",
+    ]);
+  });
+
+  test('a manifest is a .yaml file, resolved against the config file’s folder', () => {
+    expect(problemsOf({ apps: [{ name: 'a', manifest: 'app.json' }] })).toEqual([
+      "apps[0].manifest: 'app.json' is not the path of a .yaml or .yml file",
+    ]);
+    const loaded = loadConfig({ SYNTH_CONFIG: join(root, 'examples', 'seed-manifest.yaml') }, root);
+    expect(loaded.config.apps[0].manifest).toBe(join(root, 'examples', 'app-deployment.yaml'));
+  });
+
+  test('REGISTRY_IP_SOURCE and KUBE_CONTEXT override discovery', () => {
+    const { config } = validateWithOverrides({}, { REGISTRY_IP_SOURCE: 'auto', KUBE_CONTEXT: 'prod' });
+    expect(config.discovery).toEqual({ source: 'auto', context: 'prod', timeoutSeconds: 5 });
+    expect(problemsOf({}, { REGISTRY_IP_SOURCE: 'live' })).toEqual([
+      "discovery.source (from REGISTRY_IP_SOURCE): 'live' is not one of pinned, discover, auto",
+    ]);
+  });
+});

@@ -170,6 +170,34 @@ describe('discovery against a local API-server stub (real API paths and response
     expect(fingerprint(a)).toEqual(fingerprint(b));
   });
 
+  test('a discovered address changes only what the address and its source decide', async () => {
+    // GIVEN: the same IP, pinned and discovered
+    const { url } = await stubAt('service');
+    const pinned = join(work, 'pinned');
+    expect(runSynth({ CDK8S_OUTDIR: pinned, REGISTRY_CLUSTER_IP: '192.0.2.77' }).status).toBe(0);
+    // WHEN
+    const discovered = join(work, 'discovered');
+    await runSynthAsync({
+      CDK8S_OUTDIR: discovered,
+      REGISTRY_IP_SOURCE: 'discover',
+      KUBECONFIG: kubeconfig(url),
+      HOME: work,
+    });
+    // THEN: only the recorded source differs (and the node-setup hash, which covers the ConfigMap)
+    const lines = (dir: string) =>
+      readManifestDir(dir).flatMap((f) => f.text.split('\n').map((l) => `${f.file}: ${l.trim()}`));
+    const [before, after] = [lines(pinned), lines(discovered)];
+    const changed = [
+      ...before.filter((l) => !after.includes(l)),
+      ...after.filter((l) => !before.includes(l)),
+    ];
+    expect(
+      changed.filter((l) => !/registry-address-source: (pinned|discovered)$|config-hash: /.test(l)),
+    ).toEqual([]);
+    // one per file: the registry Service, the node-setup ConfigMap, the app Deployment
+    expect(changed.filter((l) => l.endsWith('registry-address-source: discovered'))).toHaveLength(3);
+  });
+
   test('KUBE_CONTEXT selects the context', async () => {
     const { stub, url } = await stubAt('service');
     const result = await runSynthAsync({

@@ -5,6 +5,7 @@ import { KubeNamespace } from '../k8s';
 import { MANAGED_BY } from '../labels';
 import type { RegistryAddress } from '../registry-address';
 import { AppWorkload } from './app-workload';
+import { IncludedApp } from './included-app';
 
 export interface AppNamespaceChartProps {
   readonly namespace: string;
@@ -21,7 +22,7 @@ export interface AppNamespaceChartProps {
 /** One app namespace: the Namespace first, then every app Deployment in it. */
 export class AppNamespaceChart extends Chart {
   public readonly namespaceObject?: KubeNamespace;
-  public readonly workloads: readonly AppWorkload[];
+  public readonly workloads: ReadonlyArray<AppWorkload | IncludedApp>;
 
   constructor(scope: Construct, id: string, props: AppNamespaceChartProps) {
     super(scope, id);
@@ -32,14 +33,17 @@ export class AppNamespaceChart extends Chart {
           name: props.namespace,
           labels: {
             'app.kubernetes.io/managed-by': MANAGED_BY,
-            'pod-security.kubernetes.io/enforce': 'restricted',
-            'pod-security.kubernetes.io/warn': 'restricted',
+            // The config loader checks that the apps of a namespace agree on one level.
+            'pod-security.kubernetes.io/enforce': props.apps[0].podSecurity,
+            'pod-security.kubernetes.io/warn': props.apps[0].podSecurity,
           },
         },
       });
     }
     this.workloads = props.apps.map((app) => {
-      const workload = new AppWorkload(this, app.name, { app, address: props.address });
+      const workload = app.manifest
+        ? new IncludedApp(this, app.name, { app, address: props.address })
+        : new AppWorkload(this, app.name, { app, address: props.address });
       if (this.namespaceObject) workload.node.addDependency(this.namespaceObject);
       return workload;
     });

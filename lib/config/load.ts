@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { projectRoot } from '../project-root';
+import { checkAppManifests } from './app-manifests';
 import { ConfigError } from './errors';
 import type { SynthConfig } from './types';
 import { validateConfig } from './validate';
@@ -37,6 +38,8 @@ export function loadConfig(env: Environment, root: string = projectRoot()): Load
   const apps = config.apps.map((app) =>
     app.manifest ? { ...app, manifest: resolve(dirname(file), app.manifest) } : app,
   );
+  const manifestIssues = checkAppManifests(apps);
+  if (manifestIssues.length > 0) throw new ConfigError(source, manifestIssues);
   return { config: { ...config, apps }, warnings, source };
 }
 

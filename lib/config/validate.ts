@@ -259,10 +259,19 @@ function readApps(reader: FieldReader, raw: unknown): AppConfig[] {
     reader.fail('apps', 'is empty; list at least one app, e.g. - name: easy-kanban');
   }
   const seen = new Set<string>();
+  const levels = new Map<string, string>();
   apps.forEach((app, index) => {
     const key = `${app.namespace}/${app.name}`;
     if (app.name && seen.has(key)) reader.fail(`apps[${index}].name`, `'${key}' is listed twice`);
     seen.add(key);
+    const level = levels.get(app.namespace) ?? app.podSecurity;
+    if (level !== app.podSecurity) {
+      reader.fail(
+        `apps[${index}].podSecurity`,
+        `'${app.podSecurity}' differs from '${level}' of another app in namespace ${app.namespace}; a namespace has one level`,
+      );
+    }
+    levels.set(app.namespace, level);
   });
   return apps;
 }

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { parseAllDocuments } from 'yaml';
+import type { AppConfig } from '../config/types';
+import { ADDRESS_SOURCE_ANNOTATION } from '../labels';
+import { appImageReference, type RegistryAddress } from '../registry-address';
+import { replacePlaceholder } from './image-placeholder';
+
+/** Kinds that live outside any namespace; everything else gets the app's namespace when it names none. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PersistentVolume',
+  'StorageClass',
+]);
+
+export interface IncludedAppProps {
+  /** The app, with `manifest` set (checked by the config loader). */
+  readonly app: AppConfig;
+  readonly address: RegistryAddress;
+}
+
+/**
+ * An existing manifest (such as the seed's app-deployment.yaml) in place of the generated
+ * Deployment, each object with IMAGE_NAME_PLACEHOLDER replaced by the app's image, the app's
+ * namespace where it names none, and the address source recorded.
+ *
+ * This does what cdk8s's `Include` does (one ApiObject per document), in process: `Include` reads
+ * even a local file through a child `node` process and a helper script that a bundle does not carry.
+ */
+export class IncludedApp extends Construct {
+  public readonly apiObjects: readonly ApiObject[];
+  /** The image reference that replaced each placeholder. */
+  public readonly image: string;
+
+  constructor(scope: Construct, id: string, props: IncludedAppProps) {
+    super(scope, id);
+    const { app, address } = props;
+    this.image = appImageReference(app, address);
+    const documents = parseAllDocuments(readFileSync(app.manifest!, 'utf8'))
+      .map((d) => d.toJS())
+      .filter((o) => o !== null);
+    this.apiObjects = documents.map((document) => {
+      const object = replacePlaceholder(document, this.image);
+      const metadata = {
+        ...object.metadata,
+        ...(CLUSTER_SCOPED.has(object.kind) ? {} : { namespace: object.metadata.namespace ?? app.namespace }),
+        annotations: { ...object.metadata.annotations, [ADDRESS_SOURCE_ANNOTATION]: address.source },
+      };
+      return new ApiObject(this, `${object.kind}-${object.metadata.name}`, { ...object, metadata });
+    });
+  }
+}
