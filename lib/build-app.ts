@@ -4,6 +4,8 @@ import type { AppConfig, SynthConfig } from './config/types';
 import type { RegistryAddress } from './registry-address';
 import { readAgentBundle } from './node-setup/agent-bundle';
 import { NodeSetupChart } from './node-setup/node-setup-chart';
+import { DeliveryChart } from './delivery/delivery-chart';
+import { applySyncWave } from './delivery/sync-waves';
 import { RegistryChart } from './registry/registry-chart';
 
 /** Namespaces every cluster has; the output never creates them. */
@@ -11,11 +13,17 @@ const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'k
 
 /**
  * All charts of the output. Chart dependencies make cdk8s number the files in apply order
- * (`0000-registry.k8s.yaml`, …), which is also the order `kubectl apply -f dist/` reads them.
+ * (`0000-registry.k8s.yaml`, …), which is also the order `kubectl apply -f dist/` reads them; Argo CD
+ * gets the same order as sync waves.
  */
 export function buildApp(config: SynthConfig, address: RegistryAddress, outdir: string): App {
   const app = new App({ outdir, recordConstructMetadata: false });
-  const registry = new RegistryChart(app, 'registry', { registry: config.registry, address });
+  const { advertise } = config.delivery;
+  const registry = new RegistryChart(app, 'registry', {
+    registry: config.registry,
+    address,
+    advertise: advertise.enabled ? { pushHost: advertise.host, help: advertise.help } : undefined,
+  });
   const nodeSetup = new NodeSetupChart(app, 'node-setup', {
     registry: config.registry,
     nodeSetup: config.nodeSetup,
@@ -24,6 +32,7 @@ export function buildApp(config: SynthConfig, address: RegistryAddress, outdir: 
   });
   nodeSetup.addDependency(registry);
   const before: Chart[] = [registry, nodeSetup];
+  const appCharts: Chart[] = [];
   for (const [namespace, apps] of groupByNamespace(config.apps)) {
     const chart = new AppNamespaceChart(app, `app-${namespace}`, {
       namespace,
@@ -32,6 +41,20 @@ export function buildApp(config: SynthConfig, address: RegistryAddress, outdir: 
       createNamespace: !BUILT_IN_NAMESPACES.has(namespace),
     });
     before.forEach((dependency) => chart.addDependency(dependency));
+    appCharts.push(chart);
+  }
+  if (DeliveryChart.wanted(config.delivery)) {
+    const delivery = new DeliveryChart(app, 'delivery', {
+      delivery: config.delivery,
+      registry: config.registry,
+      address,
+    });
+    [...before, ...appCharts].forEach((dependency) => delivery.addDependency(dependency));
+  }
+  if (config.delivery.syncWaves) {
+    applySyncWave(registry, 0);
+    applySyncWave(nodeSetup, 1);
+    appCharts.forEach((chart) => applySyncWave(chart, 2));
   }
   return app;
 }

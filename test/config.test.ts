@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import {
   DEFAULT_APPS,
+  DELIVERY_DEFAULTS,
   DISCOVERY_DEFAULTS,
   NODE_SETUP_DEFAULTS,
   REGISTRY_DEFAULTS,
@@ -38,6 +39,7 @@ describe('defaults', () => {
     expect(fromNothing).toEqual({
       registry: REGISTRY_DEFAULTS,
       discovery: DISCOVERY_DEFAULTS,
+      delivery: DELIVERY_DEFAULTS,
       nodeSetup: NODE_SETUP_DEFAULTS,
       apps: DEFAULT_APPS,
     });
@@ -124,7 +126,9 @@ describe('bad input, one kind at a time', () => {
       ),
     ]);
     expect(problemsOf({ extra: 1 })).toEqual([
-      expect.stringMatching(/^extra: unknown key; expected one of registry, discovery, nodeSetup, apps$/),
+      expect.stringMatching(
+        /^extra: unknown key; expected one of registry, discovery, delivery, nodeSetup, apps$/,
+      ),
     ]);
   });
 

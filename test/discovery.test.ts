@@ -148,9 +148,12 @@ describe('discovery against a local API-server stub (real API paths and response
       byKind('Deployment').find((d) => d.metadata.name === 'easy-kanban')!.spec.template.spec.containers[0]
         .image,
     ).toBe('192.0.2.77:5000/easy-kanban:latest');
-    const configMap = byKind('ConfigMap')[0];
+    const configMap = byKind('ConfigMap').find((c) => c.metadata.name === 'internal-registry-node-setup')!;
     expect(configMap.data['hosts_192.0.2.77_5000.toml']).toContain('server = "http://192.0.2.77:5000"');
-    for (const o of [byKind('Service')[0], configMap, byKind('Deployment')[1]]) {
+    const advertised = byKind('ConfigMap').find((c) => c.metadata.name === 'local-registry-hosting')!;
+    expect(advertised.data['localRegistryHosting.v1']).toContain('hostFromContainerRuntime: 192.0.2.77:5000');
+    const app = byKind('Deployment').find((d) => d.metadata.name === 'easy-kanban')!;
+    for (const o of [byKind('Service')[0], configMap, advertised, app]) {
       expect(o.metadata.annotations['internal-registry.dev/registry-address-source']).toBe('discovered');
     }
     expect(stub.requests).toEqual([
@@ -194,8 +197,8 @@ describe('discovery against a local API-server stub (real API paths and response
     expect(
       changed.filter((l) => !/registry-address-source: (pinned|discovered)$|config-hash: /.test(l)),
     ).toEqual([]);
-    // one per file: the registry Service, the node-setup ConfigMap, the app Deployment
-    expect(changed.filter((l) => l.endsWith('registry-address-source: discovered'))).toHaveLength(3);
+    // the registry Service, local-registry-hosting, the node-setup ConfigMap, the app Deployment
+    expect(changed.filter((l) => l.endsWith('registry-address-source: discovered'))).toHaveLength(4);
   });
 
   test('KUBE_CONTEXT selects the context', async () => {

@@ -79,7 +79,7 @@ describe('npm run synth', () => {
     const filesRead = order.filter((f, i) => order.indexOf(f) === i);
     // THEN
     expect(filesRead).toEqual(readManifestDir(out).map((f) => f.file));
-    const seen = new Set<string>(['kube-system']);
+    const seen = new Set<string>(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
     for (const file of filesRead) {
       for (const o of readManifestDir(out).find((f) => f.file === file)!.objects) {
         if (o.kind === 'Namespace') seen.add(o.metadata.name);

@@ -1,4 +1,4 @@
-import type { AppConfig, DiscoveryConfig, NodeSetupConfig, RegistryConfig } from './types';
+import type { AppConfig, DeliveryConfig, DiscoveryConfig, NodeSetupConfig, RegistryConfig } from './types';
 
 /**
  * The seed's system. `config/default.yaml` spells the same values out for readers; a test keeps
@@ -21,6 +21,25 @@ export const REGISTRY_DEFAULTS: RegistryConfig = {
 export const DISCOVERY_DEFAULTS: DiscoveryConfig = {
   source: 'pinned',
   timeoutSeconds: 5,
+};
+
+export const DELIVERY_DEFAULTS: DeliveryConfig = {
+  syncWaves: true,
+  advertise: {
+    enabled: true,
+    host: 'localhost:5000',
+    help: 'https://github.com/kubernetes/enhancements/tree/master/keps/sig-cluster-lifecycle/generic/1755-communicating-a-local-registry',
+  },
+  smokeTest: { enabled: false, image: 'busybox:1.36.1' },
+  argoApplication: {
+    enabled: false,
+    name: 'internal-registry',
+    namespace: 'argocd',
+    project: 'default',
+    path: '.',
+    targetRevision: 'HEAD',
+    destinationServer: 'https://kubernetes.default.svc',
+  },
 };
 
 export const NODE_SETUP_DEFAULTS: NodeSetupConfig = {

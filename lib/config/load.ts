@@ -27,12 +27,28 @@ export interface LoadedConfig {
   readonly source: string;
 }
 
+/**
+ * A variable as Argo CD's plugin hands it over: `PARAM_<NAME>` (the Application's parameters), then
+ * `ARGOCD_ENV_<NAME>` (its plugin env), then the plain `<NAME>` (the sidecar's own environment).
+ */
+export function lookupVariable(
+  env: Environment,
+  name: string,
+): { value: string; variable: string } | undefined {
+  for (const variable of [`PARAM_${name}`, `ARGOCD_ENV_${name}`, name]) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') return { value, variable };
+  }
+  return undefined;
+}
+
 /** Reads the config file named by `SYNTH_CONFIG` (or the default), applies overrides and validates it. */
 export function loadConfig(env: Environment, root: string = projectRoot()): LoadedConfig {
-  const file = env.SYNTH_CONFIG ? resolve(env.SYNTH_CONFIG) : join(root, DEFAULT_CONFIG_FILE);
+  const named = lookupVariable(env, 'SYNTH_CONFIG');
+  const file = named ? resolve(named.value) : join(root, DEFAULT_CONFIG_FILE);
   const source =
     isAbsolute(relative(root, file)) || relative(root, file).startsWith('..') ? file : relative(root, file);
-  const raw = parseConfigFile(file, source, env.SYNTH_CONFIG ? 'SYNTH_CONFIG' : 'config file');
+  const raw = parseConfigFile(file, source, named?.variable ?? 'config file');
   const { config, warnings } = validateWithOverrides(raw, env, source);
   // An app's manifest path is relative to the config file that names it.
   const apps = config.apps.map((app) =>
@@ -71,10 +87,10 @@ export function validateWithOverrides(
   const overridden = new Map<string, string>();
   let data = raw;
   for (const { variable, path } of ENV_OVERRIDES) {
-    const value = env[variable];
-    if (value === undefined || value === '') continue;
-    data = setIn(data, path, value);
-    overridden.set(path.join('.'), variable);
+    const found = lookupVariable(env, variable);
+    if (!found) continue;
+    data = setIn(data, path, found.value);
+    overridden.set(path.join('.'), found.variable);
   }
   const labelOf = (path: string) => (overridden.has(path) ? `${path} (from ${overridden.get(path)})` : path);
   const result = validateConfig(data, labelOf);

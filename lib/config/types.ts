@@ -5,6 +5,7 @@
 export interface SynthConfig {
   readonly registry: RegistryConfig;
   readonly discovery: DiscoveryConfig;
+  readonly delivery: DeliveryConfig;
   readonly nodeSetup: NodeSetupConfig;
   readonly apps: readonly AppConfig[];
 }
@@ -100,4 +101,30 @@ export interface AppConfig {
   readonly manifest?: string;
   /** Pod Security level enforced on the app's namespace; its pods must meet it. */
   readonly podSecurity: PodSecurityLevel;
+}
+
+/** How the output is shipped and checked: Argo CD, registry advertisement, smoke test. */
+export interface DeliveryConfig {
+  /** Argo CD sync-wave annotations in apply order. */
+  readonly syncWaves: boolean;
+  /** The KEP-1755 `local-registry-hosting` ConfigMap in kube-public. */
+  readonly advertise: {
+    readonly enabled: boolean;
+    /** Where a developer pushes from outside the cluster (the port-forward). */
+    readonly host: string;
+    readonly help: string;
+  };
+  /** A Job that fetches /v2/ from the registry by its service name. */
+  readonly smokeTest: { readonly enabled: boolean; readonly image: string };
+  /** An Argo CD Application for this repo. */
+  readonly argoApplication: {
+    readonly enabled: boolean;
+    readonly name: string;
+    readonly namespace: string;
+    readonly project: string;
+    readonly repoURL?: string;
+    readonly path: string;
+    readonly targetRevision: string;
+    readonly destinationServer: string;
+  };
 }

@@ -9,6 +9,7 @@ import {
   REGISTRY_DEFAULTS,
 } from './defaults';
 import { FieldReader, type Check, type ConfigIssue } from './field-reader';
+import { readDelivery } from './read-delivery';
 import type {
   AddressSourceMode,
   AppConfig,
@@ -61,9 +62,10 @@ const MIN_UID = 10000;
 export function validateConfig(raw: unknown, labelOf?: (path: string) => string): ValidationResult {
   const reader = new FieldReader(labelOf);
   const warnings: string[] = [];
-  const top = reader.section('', raw, ['registry', 'discovery', 'nodeSetup', 'apps']);
+  const top = reader.section('', raw, ['registry', 'discovery', 'delivery', 'nodeSetup', 'apps']);
   const registry = readRegistry(reader, top.registry);
   const discovery = readDiscovery(reader, top.discovery);
+  const delivery = readDelivery(reader, top.delivery);
   const nodeSetup = readNodeSetup(reader, top.nodeSetup);
   const apps = readApps(reader, top.apps);
   checkServiceCidr(reader, registry, warnings);
@@ -74,7 +76,7 @@ export function validateConfig(raw: unknown, labelOf?: (path: string) => string)
     );
   }
   if (reader.issues.length > 0) return { issues: reader.issues, warnings };
-  return { config: { registry, discovery, nodeSetup, apps }, issues: [], warnings };
+  return { config: { registry, discovery, delivery, nodeSetup, apps }, issues: [], warnings };
 }
 
 function readResources(

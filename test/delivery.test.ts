@@ -1,0 +1,200 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { renderKustomization } from '../lib/delivery/kustomization';
+import { SYNC_WAVE_ANNOTATION } from '../lib/delivery/sync-waves';
+import { schemaProblems } from './support/schema';
+import { ROOT, runSynth } from './support/run';
+import {
+  allObjects,
+  configOf,
+  find,
+  readManifestDir,
+  synthCharts,
+  tempDir,
+  type Manifest,
+} from './support/synth';
+
+const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as Manifest);
+const ident = (o: Manifest) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+function stdoutSynth(env: Record<string, string>) {
+  return spawnSync(process.execPath, [join(ROOT, 'build', 'main.js'), '--stdout'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+  });
+}
+
+function synthDir(env: Record<string, string> = {}) {
+  const out = join(tempDir(), 'dist');
+  expect(runSynth({ CDK8S_OUTDIR: out, ...env }).status).toBe(0);
+  return out;
+}
+
+describe('Argo CD sync waves', () => {
+  test('registry 0, node setup 1, apps 2: the same order as the files', () => {
+    const files = readManifestDir(synthDir());
+    const waves = files.map((f) => [
+      ...new Set(f.objects.map((o) => o.metadata.annotations?.[SYNC_WAVE_ANNOTATION])),
+    ]);
+    expect(files.map((f) => f.file)).toEqual([
+      '0000-registry.k8s.yaml',
+      '0001-node-setup.k8s.yaml',
+      '0002-app-easy-kanban.k8s.yaml',
+    ]);
+    expect(waves).toEqual([['0'], ['1'], ['2']]);
+  });
+
+  test('can be turned off', () => {
+    const objects = allObjects(synthCharts(configOf({ delivery: { syncWaves: false } })));
+    expect(objects.filter((o) => o.metadata.annotations?.[SYNC_WAVE_ANNOTATION])).toEqual([]);
+  });
+});
+
+describe('--stdout (the plugin’s generate)', () => {
+  test('prints every manifest as one stream, in apply order, identical in content to dist/', () => {
+    const out = synthDir();
+    const result = stdoutSynth({});
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(
+      readManifestDir(out)
+        .map((f) => f.text)
+        .join('---\n'),
+    );
+  });
+
+  test('prints nothing at all and exits non-zero on any error', () => {
+    const config = join(tempDir(), 'bad.yaml');
+    writeFileSync(config, 'apps: []\n');
+    const result = stdoutSynth({ SYNTH_CONFIG: config });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('apps: is empty');
+  });
+
+  test('ARGOCD_ENV_<NAME> and PARAM_<NAME> reach the same overrides, PARAM_ first', () => {
+    const plain = stdoutSynth({ REGISTRY_CLUSTER_IP: '192.0.2.10' }).stdout;
+    expect(stdoutSynth({ ARGOCD_ENV_REGISTRY_CLUSTER_IP: '192.0.2.10' }).stdout).toBe(plain);
+    expect(
+      stdoutSynth({ PARAM_REGISTRY_CLUSTER_IP: '192.0.2.10', ARGOCD_ENV_REGISTRY_CLUSTER_IP: '192.0.2.99' })
+        .stdout,
+    ).toBe(plain);
+    const bad = stdoutSynth({ ARGOCD_ENV_REGISTRY_CLUSTER_IP: 'x' });
+    expect(bad.stderr).toContain('registry.clusterIP (from ARGOCD_ENV_REGISTRY_CLUSTER_IP)');
+  });
+
+  test('the Config Management Plugin runs exactly that: its generate command, in the repo, prints the stream', () => {
+    // GIVEN
+    const plugin = parse(readFileSync(join(ROOT, 'argocd', 'plugin.yaml'), 'utf8'));
+    expect(plugin).toMatchObject({ apiVersion: 'argoproj.io/v1alpha1', kind: 'ConfigManagementPlugin' });
+    expect(plugin.spec.discover.fileName).toBe('cdk8s.yaml');
+    const [command, ...args] = plugin.spec.generate.command as string[];
+    // WHEN: as the sidecar runs it, with an Application's plugin env
+    const result = spawnSync(command, args, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ARGOCD_ENV_REGISTRY_CLUSTER_IP: '192.0.2.10' },
+      encoding: 'utf8',
+    });
+    // THEN
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(stdoutSynth({ REGISTRY_CLUSTER_IP: '192.0.2.10' }).stdout);
+  });
+});
+
+describe('kustomize', () => {
+  test('synth writes a kustomization beside dist/ that lists every file, and kubectl kustomize renders the same objects', () => {
+    // GIVEN
+    const out = synthDir();
+    const kustomization = parse(readFileSync(join(out, '..', 'kustomization.yaml'), 'utf8'));
+    expect(kustomization.resources).toEqual(readManifestDir(out).map((f) => `dist/${f.file}`));
+    // WHEN
+    const rendered = spawnSync('kubectl', ['kustomize', join(out, '..')], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: tempDir() },
+    });
+    // THEN
+    expect(rendered.stderr).toBe('');
+    const fromKustomize = docs(rendered.stdout).map(ident).sort();
+    const fromDist = readManifestDir(out)
+      .flatMap((f) => f.objects)
+      .map(ident)
+      .sort();
+    expect(fromKustomize).toEqual(fromDist);
+  });
+
+  test('the committed kustomization.yaml lists the committed dist/', () => {
+    expect(readFileSync(join(ROOT, 'kustomization.yaml'), 'utf8')).toBe(
+      renderKustomization(
+        'dist',
+        readManifestDir(join(ROOT, 'dist')).map((f) => f.file),
+      ),
+    );
+  });
+});
+
+describe('registry advertisement (KEP-1755)', () => {
+  test('local-registry-hosting in kube-public names the push host, the node host and the service host', () => {
+    const configMap = find(allObjects(synthCharts(configOf())), 'ConfigMap', 'local-registry-hosting');
+    expect(configMap.metadata.namespace).toBe('kube-public');
+    expect(parse(configMap.data['localRegistryHosting.v1'])).toEqual({
+      host: 'localhost:5000',
+      hostFromContainerRuntime: '10.110.240.233:5000',
+      hostFromClusterNetwork: 'internal-registry.kube-system.svc.cluster.local:5000',
+      help: expect.stringMatching(/^https:\/\//),
+    });
+  });
+
+  test('can be turned off', () => {
+    const objects = allObjects(synthCharts(configOf({ delivery: { advertise: { enabled: false } } })));
+    expect(objects.some((o) => o.metadata.name === 'local-registry-hosting')).toBe(false);
+  });
+});
+
+describe('optional objects, off by default', () => {
+  const everything = configOf({
+    delivery: {
+      smokeTest: { enabled: true },
+      argoApplication: { enabled: true, repoURL: 'https://git.example.com/platform/registry.git' },
+    },
+  });
+  const charts = synthCharts(everything);
+
+  test('none by default', () => {
+    expect([...synthCharts(configOf()).keys()]).not.toContain('delivery');
+  });
+
+  test('the smoke-test Job fetches /v2/ by service name, fails loudly, and is an Argo CD PostSync hook', () => {
+    const job = find(charts.get('delivery')!, 'Job', 'internal-registry-smoke-test');
+    const container = job.spec.template.spec.containers[0];
+    expect(container.command.join(' ')).toContain(
+      'wget -q -T 10 -O- http://internal-registry.kube-system.svc.cluster.local:5000/v2/',
+    );
+    expect(container.command.join(' ')).toContain('exit 1');
+    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('PostSync');
+    expect(schemaProblems(job)).toEqual([]);
+  });
+
+  test('the Argo CD Application renders this repo through the plugin', () => {
+    const application = find(charts.get('delivery')!, 'Application', 'internal-registry');
+    expect(application).toMatchObject({
+      apiVersion: 'argoproj.io/v1alpha1',
+      metadata: { namespace: 'argocd' },
+      spec: {
+        source: {
+          repoURL: 'https://git.example.com/platform/registry.git',
+          path: '.',
+          plugin: { name: 'internal-registry-cdk8s' },
+        },
+        destination: { server: 'https://kubernetes.default.svc', namespace: 'kube-system' },
+      },
+    });
+  });
+
+  test('an Application without a repoURL is a config error', () => {
+    expect(() => configOf({ delivery: { argoApplication: { enabled: true } } })).toThrow(
+      'delivery.argoApplication.repoURL: is required when delivery.argoApplication.enabled is true',
+    );
+  });
+});
