@@ -47,13 +47,20 @@ const discover = await build({
   outfile: join(out, 'discover.js'),
   minify: true,
 });
+// `npm run doctor`, with the same Kubernetes client.
+const doctor = await build({
+  ...common,
+  entryPoints: [join(root, 'lib', 'doctor', 'main.ts')],
+  outfile: join(out, 'doctor.js'),
+  minify: true,
+});
 // A code cache compiled for the previous bundle is useless now.
 rmSync(join(out, 'main.js.cache'), { force: true });
 
 // Files under node_modules are stood for by npm's own record of the install, which every
 // `npm install` and `npm ci` rewrites: stat-ing a few dozen files keeps the check cheap.
 const inputs = [
-  ...[agent, synth, discover].flatMap((result) => Object.keys(result.metafile.inputs)),
+  ...[agent, synth, discover, doctor].flatMap((result) => Object.keys(result.metafile.inputs)),
   'scripts/build.mjs',
   'scripts/esbuild-plugins.mjs',
   'package-lock.json',

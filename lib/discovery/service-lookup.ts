@@ -1,14 +1,11 @@
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import {
   ApiException,
   CoreV1Api,
-  KubeConfig,
   Observable,
   type ConfigurationOptions,
   type V1Service,
 } from '@kubernetes/client-node';
+import { loadKubeConfig, type ClusterIdentity } from './kube-config';
 
 /** Which Service to read, from which cluster, how patiently. */
 export interface LookupRequest {
@@ -23,11 +20,7 @@ export interface LookupRequest {
 export type LookupFailure =
   'no-cluster' | 'unreachable' | 'timeout' | 'forbidden' | 'not-found' | 'headless' | 'invalid';
 
-/** The cluster asked, for messages: its API server URL and the context (or in-cluster). */
-export interface ClusterIdentity {
-  readonly server: string;
-  readonly context: string;
-}
+export type { ClusterIdentity };
 
 export type LookupResult =
   | { readonly ok: true; readonly clusterIP: string; readonly cluster: ClusterIdentity }
@@ -38,43 +31,11 @@ export type LookupResult =
       readonly cluster: ClusterIdentity;
     };
 
-/**
- * Reads a Service's ClusterIP with @kubernetes/client-node: from the kubeconfig (KUBECONFIG or
- * ~/.kube/config, context selectable) or, inside a pod, from the service account
- * (KUBE_SERVICEACCOUNT_ROOT prefixes its files, for tests and unusual mounts).
- */
+/** Reads a Service's ClusterIP with @kubernetes/client-node, bounded by `timeoutMs`. */
 export async function lookupServiceClusterIp(request: LookupRequest): Promise<LookupResult> {
-  const kubeConfig = new KubeConfig();
-  const unknown: ClusterIdentity = { server: '(none)', context: '(none)' };
-  try {
-    const fromFile = request.env.KUBECONFIG || existsSync(join(homedir(), '.kube', 'config'));
-    if (fromFile) {
-      kubeConfig.loadFromDefault();
-      if (request.context) kubeConfig.setCurrentContext(request.context);
-    } else if (request.env.KUBERNETES_SERVICE_HOST) {
-      kubeConfig.loadFromCluster(request.env.KUBE_SERVICEACCOUNT_ROOT ?? '');
-    } else {
-      const detail = 'no KUBECONFIG, no ~/.kube/config, and not running in a pod';
-      return { ok: false, failure: 'no-cluster', detail, cluster: unknown };
-    }
-  } catch (error) {
-    return { ok: false, failure: 'no-cluster', detail: (error as Error).message, cluster: unknown };
-  }
-  const cluster = {
-    server: kubeConfig.getCurrentCluster()?.server ?? '(no cluster in the context)',
-    context:
-      request.env.KUBECONFIG || !request.env.KUBERNETES_SERVICE_HOST
-        ? kubeConfig.getCurrentContext()
-        : 'in-cluster',
-  };
-  if (!kubeConfig.getCurrentCluster()) {
-    return {
-      ok: false,
-      failure: 'no-cluster',
-      detail: `context '${cluster.context}' names no cluster`,
-      cluster,
-    };
-  }
+  const loaded = loadKubeConfig(request.env, request.context);
+  if (!loaded.ok) return { ok: false, failure: 'no-cluster', detail: loaded.detail, cluster: loaded.cluster };
+  const { kubeConfig, cluster } = loaded;
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), request.timeoutMs);
   try {

@@ -1,9 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '@iarna/toml';
 import { canonical } from '../../agent/config-edit';
 import { ROOT, runSynth } from '../support/run';
+import { buildOciLayout, describeWithTools } from '../support/real-tools';
 import { find, readManifestDir, tempDir, type Manifest } from '../support/synth';
 
 /**
@@ -11,19 +12,12 @@ import { find, readManifestDir, tempDir, type Manifest } from '../support/synth'
  * and PID namespaces this test creates. The registry listens on the stand-in ClusterIP 192.0.2.10
  * (TEST-NET-1) on a veth pair kept inside the namespace; no packet leaves the machine.
  */
-const TOOLS = ['containerd', 'ctr', 'docker-registry', 'skopeo', 'umoci', 'unshare', 'ip'];
-const missing = TOOLS.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
-const canRun = missing.length === 0 && process.getuid?.() === 0;
 const HERE = join(ROOT, 'test', 'real');
 const CONFIGS = join(HERE, 'node-configs');
-
-if (!canRun && process.env.CI === 'true') {
-  test('the real-component tools are installed (CI never skips these tests)', () => {
-    throw new Error(`missing: ${missing.join(', ') || 'root'}; run scripts/install-test-deps.sh`);
-  });
-}
-const describeReal = canRun ? describe : describe.skip;
-if (!canRun) process.stderr.write(`SKIPPED real containerd tests: missing ${missing.join(', ') || 'root'}\n`);
+const describeReal = describeWithTools(
+  ['containerd', 'ctr', 'docker-registry', 'skopeo', 'umoci', 'unshare', 'ip'],
+  true,
+);
 
 interface NodeRun {
   readonly work: string;
@@ -145,13 +139,7 @@ describeReal('node setup on a real containerd (network namespace, TEST-NET-1 Clu
     agentDir = tempDir('agent-');
     for (const [key, value] of Object.entries(configMap.data as Record<string, string>))
       writeFileSync(join(agentDir, key), value);
-    // a small image, built with umoci
-    imageLayout = join(tempDir('image-'), 'oci');
-    const sh = (cmd: string) =>
-      execFileSync('sh', ['-c', cmd], { cwd: join(imageLayout, '..'), stdio: 'pipe' });
-    sh('umoci init --layout oci && umoci new --image oci:latest && umoci unpack --image oci:latest bundle');
-    writeFileSync(join(imageLayout, '..', 'bundle', 'rootfs', 'hello.txt'), 'easy-kanban\n');
-    sh('umoci repack --image oci:latest bundle');
+    imageLayout = buildOciLayout();
   }, 120000);
 
   test('the harness runs the agent with the DaemonSet’s own command, paths and mounts', () => {

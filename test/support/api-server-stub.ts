@@ -58,6 +58,8 @@ function status(code: number, reason: string, message: string): object {
  */
 export class ApiServerStub {
   public readonly requests: Array<{ path: string; authorization?: string }> = [];
+  /** More API paths (decoded, with query) and what they answer. */
+  public readonly routes = new Map<string, object>();
   private server?: Server;
   private readonly pending = new Set<ServerResponse>();
 
@@ -89,6 +91,8 @@ export class ApiServerStub {
       res.writeHead(code, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    const route = this.routes.get(decodeURIComponent(req.url ?? ''));
+    if (route && req.method === 'GET') return send(200, route);
     if ((req.url ?? '').split('?')[0] !== SERVICE_PATH || req.method !== 'GET') {
       send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
       return;
