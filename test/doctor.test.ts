@@ -1,26 +1,11 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiServerStub } from './support/api-server-stub';
 import { daemonSet, deployment, pod, podList } from './support/cluster-objects';
-import { ROOT } from './support/run';
+import { runBundleAsync } from './support/run';
 import { tempDir } from './support/synth';
 
-function runDoctor(
-  env: Record<string, string>,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'build', 'doctor.js')], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const runDoctor = (env: Record<string, string>) => runBundleAsync('doctor.js', env);
 
 describe('npm run doctor against a local API-server stub (real API paths and response shapes; no real API server runs here)', () => {
   let stub: ApiServerStub;

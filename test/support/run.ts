@@ -36,10 +36,14 @@ export function fingerprint(dir: string): Record<string, string> {
   );
 }
 
-/** Like runSynth, without blocking this process's event loop (a stub server in the test must answer). */
-export function runSynthAsync(env: Record<string, string>): Promise<RunResult> {
+/** Runs a bundle of build/ without blocking this process's event loop (a stub server in the test must answer). */
+export function runBundleAsync(
+  bundle: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'build', 'main.js')], {
+    const child = spawn(process.execPath, [join(ROOT, 'build', bundle), ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
     });
@@ -49,4 +53,9 @@ export function runSynthAsync(env: Record<string, string>): Promise<RunResult> {
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/** Like runSynth, without blocking this process's event loop. */
+export function runSynthAsync(env: Record<string, string>): Promise<RunResult> {
+  return runBundleAsync('main.js', env);
 }
