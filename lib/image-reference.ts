@@ -51,3 +51,11 @@ export function formatImageReference(parts: ImageReferenceParts): string {
 export function withDigest(reference: string, digest: string | undefined): string {
   return digest ? `${reference}@${digest}` : reference;
 }
+
+/**
+ * `IfNotPresent` only for a digest, which never changes; `Always` for a tag, which can be pushed
+ * again (the kubelet then only checks the manifest).
+ */
+export function pullPolicyFor(reference: string): 'Always' | 'IfNotPresent' {
+  return reference.includes('@sha256:') ? 'IfNotPresent' : 'Always';
+}

@@ -1,10 +1,11 @@
-import type { ResourcesConfig } from './config/types';
+import type { ResourceAmounts, ResourcesConfig } from './config/types';
 import { Quantity, type ResourceRequirements } from './k8s';
 
 export function resourceRequirements(resources: ResourcesConfig): ResourceRequirements {
-  const quantities = (pair: { cpu: string; memory: string }) => ({
-    cpu: Quantity.fromString(pair.cpu),
-    memory: Quantity.fromString(pair.memory),
+  const quantities = (amounts: ResourceAmounts) => ({
+    cpu: Quantity.fromString(amounts.cpu),
+    memory: Quantity.fromString(amounts.memory),
+    'ephemeral-storage': Quantity.fromString(amounts.ephemeralStorage),
   });
   return { requests: quantities(resources.requests), limits: quantities(resources.limits) };
 }

@@ -51,7 +51,7 @@ describe('registry chart', () => {
     expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
     expect(container.readinessProbe.httpGet).toMatchObject({ path: '/v2/', port: 5000 });
     expect(container.livenessProbe.httpGet).toMatchObject({ path: '/v2/', port: 5000 });
-    expect(container.resources.limits).toEqual({ cpu: '1', memory: '512Mi' });
+    expect(container.resources.limits).toEqual({ cpu: '1', memory: '512Mi', 'ephemeral-storage': '256Mi' });
     expect(container.env).toContainEqual({ name: 'REGISTRY_STORAGE_DELETE_ENABLED', value: 'true' });
   });
 
@@ -142,7 +142,7 @@ describe('app chart', () => {
     expect(d.spec.replicas).toBe(3);
     expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
     expect(c.readinessProbe.httpGet).toEqual({ path: '/health', port: 8080 });
-    expect(c.resources.limits).toEqual({ cpu: '500m', memory: '1Gi' });
+    expect(c.resources.limits).toEqual({ cpu: '500m', memory: '1Gi', 'ephemeral-storage': '256Mi' });
   });
 
   test('an IPv6 ClusterIP is bracketed in the image', () => {

@@ -103,7 +103,7 @@ describe('node setup chart', () => {
       runAsNonRoot: true,
       allowPrivilegeEscalation: false,
     });
-    expect(ready.resources.requests).toEqual({ cpu: '1m', memory: '4Mi' });
+    expect(ready.resources.requests).toEqual({ cpu: '1m', memory: '4Mi', 'ephemeral-storage': '1Mi' });
   });
 
   test('a hosts dir outside /etc/containerd is mounted too, and maxUnavailable comes from the config', () => {

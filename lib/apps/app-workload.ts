@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import type { AppConfig } from '../config/types';
 import { IntOrString, KubeDeployment, Quantity, type Probe, type Volume, type VolumeMount } from '../k8s';
 import { ADDRESS_SOURCE_ANNOTATION, selectorLabels, workloadLabels } from '../labels';
+import { pullPolicyFor } from '../image-reference';
+import { exceptionAnnotations, type PolicyException } from '../policy-exceptions';
 import { appImageReference, type RegistryAddress } from '../registry-address';
 import { resourceRequirements } from '../resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security';
@@ -36,7 +38,10 @@ export class AppWorkload extends Construct {
         name: app.name,
         namespace: app.namespace,
         labels,
-        annotations: { [ADDRESS_SOURCE_ANNOTATION]: address.source },
+        annotations: {
+          [ADDRESS_SOURCE_ANNOTATION]: address.source,
+          ...exceptionAnnotations(appExceptions(app)),
+        },
       },
       spec: {
         replicas: app.replicas,
@@ -52,8 +57,7 @@ export class AppWorkload extends Construct {
                 // The seed's `kubectl set image deployment/easy-kanban easy-kanban=...` names this container.
                 name: app.name,
                 image: this.image,
-                // A mutable tag must be pulled again to pick up a new push; a digest never changes.
-                imagePullPolicy: app.digest ? 'IfNotPresent' : 'Always',
+                imagePullPolicy: pullPolicyFor(this.image),
                 ports: [{ name: 'http', containerPort: app.port, protocol: 'TCP' }],
                 readinessProbe: appProbe(app, 2, 3),
                 livenessProbe: appProbe(app, 15, 6),
@@ -68,6 +72,26 @@ export class AppWorkload extends Construct {
       },
     });
   }
+}
+
+/** What an app's config chose that the policy tools flag, with the config key that chose it. */
+export function appExceptions(app: AppConfig): PolicyException[] {
+  const exceptions: PolicyException[] = [];
+  if (!app.digest && app.tag === 'latest') {
+    exceptions.push({
+      kubeLinter: 'latest-tag',
+      polaris: 'tagNotSpecified',
+      reason: "the app's tag is the user's choice (apps[].tag); pin it with apps[].digest",
+    });
+  }
+  if (!app.readOnlyRootFilesystem) {
+    exceptions.push({
+      kubeLinter: 'no-read-only-root-fs',
+      polaris: 'notReadOnlyRootFilesystem',
+      reason: 'apps[].readOnlyRootFilesystem is false in the config: the app writes outside /tmp',
+    });
+  }
+  return exceptions;
 }
 
 function appProbe(app: AppConfig, initialDelaySeconds: number, failureThreshold: number): Probe {

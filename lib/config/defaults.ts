@@ -15,7 +15,10 @@ export const REGISTRY_DEFAULTS: RegistryConfig = {
   storage: { type: 'persistentVolumeClaim', size: '10Gi', hostPath: '/var/lib/internal-registry' },
   deleteEnabled: true,
   runAsUser: 10001,
-  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+  resources: {
+    requests: { cpu: '100m', memory: '128Mi', ephemeralStorage: '64Mi' },
+    limits: { cpu: '1', memory: '512Mi', ephemeralStorage: '256Mi' },
+  },
 };
 
 export const DISCOVERY_DEFAULTS: DiscoveryConfig = {
@@ -56,7 +59,10 @@ export const APP_DEFAULTS: Omit<AppConfig, 'name' | 'namespace' | 'image'> = {
   tag: 'latest',
   port: 3000,
   replicas: 1,
-  resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+  resources: {
+    requests: { cpu: '50m', memory: '64Mi', ephemeralStorage: '64Mi' },
+    limits: { cpu: '500m', memory: '256Mi', ephemeralStorage: '256Mi' },
+  },
   probe: { type: 'tcp', path: '/' },
   runAsUser: 10001,
   readOnlyRootFilesystem: true,

@@ -36,9 +36,16 @@ export interface StorageConfig {
   readonly hostPath: string;
 }
 
+export interface ResourceAmounts {
+  readonly cpu: string;
+  readonly memory: string;
+  /** Container logs and writable layers; kubelet evicts a pod past its limit. */
+  readonly ephemeralStorage: string;
+}
+
 export interface ResourcesConfig {
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly cpu: string; readonly memory: string };
+  readonly requests: ResourceAmounts;
+  readonly limits: ResourceAmounts;
 }
 
 export interface RegistryConfig {

@@ -87,10 +87,16 @@ function readResources(
 ): ResourcesConfig {
   const section = reader.section(path, raw, ['requests', 'limits']);
   const pair = (key: 'requests' | 'limits') => {
-    const part = reader.section(`${path}.${key}`, section[key], ['cpu', 'memory']);
+    const part = reader.section(`${path}.${key}`, section[key], ['cpu', 'memory', 'ephemeralStorage']);
     return {
       cpu: reader.string(`${path}.${key}.cpu`, part.cpu, fallback[key].cpu, cpu),
       memory: reader.string(`${path}.${key}.memory`, part.memory, fallback[key].memory, bytes),
+      ephemeralStorage: reader.string(
+        `${path}.${key}.ephemeralStorage`,
+        part.ephemeralStorage,
+        fallback[key].ephemeralStorage,
+        bytes,
+      ),
     };
   };
   return { requests: pair('requests'), limits: pair('limits') };

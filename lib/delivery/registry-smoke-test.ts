@@ -1,8 +1,24 @@
 import { Construct } from 'constructs';
-import { KubeJob, Quantity } from '../k8s';
+import { pullPolicyFor } from '../image-reference';
+import { KubeJob } from '../k8s';
+import { exceptionAnnotations, type PolicyException } from '../policy-exceptions';
 import { workloadLabels } from '../labels';
+import { resourceRequirements } from '../resources';
 import type { RegistryAddress } from '../registry-address';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security';
+
+const SMOKE_TEST_EXCEPTIONS: readonly PolicyException[] = [
+  {
+    kubeLinter: 'no-liveness-probe',
+    polaris: 'livenessProbeMissing',
+    reason: 'a Job that fetches one URL once and exits; a probe would not change its outcome',
+  },
+  {
+    kubeLinter: 'no-readiness-probe',
+    polaris: 'readinessProbeMissing',
+    reason: 'a Job that no Service routes to; nothing waits for it to be ready',
+  },
+];
 
 export interface RegistrySmokeTestProps {
   readonly address: RegistryAddress;
@@ -31,6 +47,7 @@ export class RegistrySmokeTest extends Construct {
         annotations: {
           'argocd.argoproj.io/hook': 'PostSync',
           'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+          ...exceptionAnnotations(SMOKE_TEST_EXCEPTIONS),
         },
       },
       spec: {
@@ -46,17 +63,17 @@ export class RegistrySmokeTest extends Construct {
               {
                 name: 'fetch-v2',
                 image: props.image,
-                imagePullPolicy: 'IfNotPresent',
+                imagePullPolicy: pullPolicyFor(props.image),
                 command: [
                   'sh',
                   '-c',
                   `wget -q -T 10 -O- ${url} && echo "registry answers at ${url}" || ` +
                     `{ echo "FAILED: the registry does not answer at ${url}" >&2; exit 1; }`,
                 ],
-                resources: {
-                  requests: { cpu: Quantity.fromString('10m'), memory: Quantity.fromString('16Mi') },
-                  limits: { cpu: Quantity.fromString('100m'), memory: Quantity.fromString('32Mi') },
-                },
+                resources: resourceRequirements({
+                  requests: { cpu: '10m', memory: '16Mi', ephemeralStorage: '1Mi' },
+                  limits: { cpu: '100m', memory: '32Mi', ephemeralStorage: '8Mi' },
+                }),
                 securityContext: restrictedContainerSecurityContext(true),
               },
             ],

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { NodeSetupConfig, RegistryConfig } from '../config/types';
+import type { NodeSetupConfig, RegistryConfig, ResourcesConfig } from '../config/types';
 import {
   IntOrString,
   KubeConfigMap,
@@ -11,6 +11,9 @@ import {
 } from '../k8s';
 import { ADDRESS_SOURCE_ANNOTATION, selectorLabels, workloadLabels } from '../labels';
 import type { RegistryAddress } from '../registry-address';
+import { pullPolicyFor } from '../image-reference';
+import { exceptionAnnotations, type PolicyException } from '../policy-exceptions';
+import { resourceRequirements } from '../resources';
 import { restrictedContainerSecurityContext } from '../security';
 import { configHash } from './config-hash';
 import { renderNodeSetupFiles } from './node-plan';
@@ -20,6 +23,56 @@ export const CONFIG_HASH_ANNOTATION = 'internal-registry.dev/config-hash';
 const CONTAINERD_DIR = '/etc/containerd';
 const HOST_ROOT = '/host';
 const STATUS_DIR = '/status';
+
+const AGENT_RESOURCES: ResourcesConfig = {
+  requests: { cpu: '10m', memory: '32Mi', ephemeralStorage: '16Mi' },
+  limits: { cpu: '200m', memory: '128Mi', ephemeralStorage: '64Mi' },
+};
+const READY_RESOURCES: ResourcesConfig = {
+  requests: { cpu: '1m', memory: '4Mi', ephemeralStorage: '1Mi' },
+  limits: { cpu: '10m', memory: '16Mi', ephemeralStorage: '8Mi' },
+};
+
+/** Why the node agent needs what no other workload here gets; the README says the same. */
+export const NODE_AGENT_EXCEPTIONS: readonly PolicyException[] = [
+  {
+    kubeLinter: 'privileged-container',
+    polaris: 'runAsPrivileged',
+    reason:
+      'the agent restarts containerd and runs `containerd config dump` in the host namespaces of PID 1 (nsenter), which takes full privileges',
+  },
+  {
+    kubeLinter: 'privilege-escalation-container',
+    polaris: 'privilegeEscalationAllowed',
+    reason:
+      'a privileged container cannot set allowPrivilegeEscalation: false (the API server refuses the pair)',
+  },
+  {
+    kubeLinter: 'host-pid',
+    polaris: 'hostPIDSet',
+    reason:
+      "to read the running containerd's --config from /proc and to enter PID 1's namespaces for the restart",
+  },
+  {
+    kubeLinter: 'run-as-non-root',
+    polaris: 'runAsRootAllowed',
+    reason: 'the node files it edits (/etc/containerd) are root-owned, and nsenter into PID 1 needs UID 0',
+  },
+  {
+    kubeLinter: 'sensitive-host-mounts',
+    reason: "only /etc/containerd (and nodeSetup.hostsDir): the files that configure the node's containerd",
+  },
+  {
+    kubeLinter: 'writable-host-mount',
+    reason: "the agent writes containerd's hosts files and config.toml there, atomically, with a backup",
+  },
+  {
+    kubeLinter: 'no-liveness-probe',
+    polaris: 'livenessProbeMissing',
+    reason:
+      'the long-running container only sleeps; its readiness probe reports the node, and a restart would prove nothing',
+  },
+];
 
 export interface NodeSetupProps {
   readonly registry: RegistryConfig;
@@ -70,13 +123,8 @@ export class NodeSetup extends Construct {
       { name: 'CONTAINERD_COMMAND', value: 'nsenter -t 1 -m -- containerd' },
       { name: 'CTR_COMMAND', value: 'nsenter -t 1 -m -- ctr' },
     ];
-    const tiny = {
-      requests: { cpu: Quantity.fromString('10m'), memory: Quantity.fromString('32Mi') },
-      limits: { cpu: Quantity.fromString('200m'), memory: Quantity.fromString('128Mi') },
-    };
-
     this.daemonSet = new KubeDaemonSet(this, 'Resource', {
-      metadata,
+      metadata: { ...metadata, annotations: exceptionAnnotations(NODE_AGENT_EXCEPTIONS) },
       spec: {
         selector: { matchLabels: selectorLabels(name) },
         updateStrategy: {
@@ -97,12 +145,12 @@ export class NodeSetup extends Construct {
               {
                 name: 'configure',
                 image: nodeSetup.agentImage,
-                imagePullPolicy: 'IfNotPresent',
+                imagePullPolicy: pullPolicyFor(nodeSetup.agentImage),
                 command: ['node', `/agent/${AGENT_KEY}`],
                 env,
                 // nsenter into PID 1's namespaces (restart, config dump) needs full privileges.
                 securityContext: { privileged: true, runAsUser: 0, readOnlyRootFilesystem: true },
-                resources: tiny,
+                resources: resourceRequirements(AGENT_RESOURCES),
                 terminationMessagePolicy: 'FallbackToLogsOnError',
                 volumeMounts: [
                   { name: 'agent', mountPath: '/agent', readOnly: true },
@@ -115,16 +163,13 @@ export class NodeSetup extends Construct {
               {
                 name: 'ready',
                 image: nodeSetup.pauseImage,
-                imagePullPolicy: 'IfNotPresent',
+                imagePullPolicy: pullPolicyFor(nodeSetup.pauseImage),
                 command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 3600 & wait $!; done'],
                 readinessProbe: {
                   exec: { command: ['cat', `${STATUS_DIR}/configured`] },
                   periodSeconds: 30,
                 },
-                resources: {
-                  requests: { cpu: Quantity.fromString('1m'), memory: Quantity.fromString('4Mi') },
-                  limits: { cpu: Quantity.fromString('10m'), memory: Quantity.fromString('16Mi') },
-                },
+                resources: resourceRequirements(READY_RESOURCES),
                 securityContext: {
                   ...restrictedContainerSecurityContext(true),
                   runAsUser: 65534,

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { RegistryConfig } from '../config/types';
-import { withDigest } from '../image-reference';
+import { pullPolicyFor, withDigest } from '../image-reference';
 import {
   IntOrString,
   KubeDeployment,
@@ -10,6 +10,7 @@ import {
   type Probe,
 } from '../k8s';
 import { ADDRESS_SOURCE_ANNOTATION, selectorLabels, workloadLabels } from '../labels';
+import { exceptionAnnotations, type PolicyException } from '../policy-exceptions';
 import type { RegistryAddress } from '../registry-address';
 import { resourceRequirements } from '../resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security';
@@ -68,7 +69,7 @@ export class InternalRegistry extends Construct {
     }
 
     this.deployment = new KubeDeployment(this, 'Resource', {
-      metadata,
+      metadata: { ...metadata, annotations: exceptionAnnotations(registryExceptions(registry)) },
       spec: {
         replicas: 1,
         revisionHistoryLimit: 3,
@@ -94,7 +95,7 @@ export class InternalRegistry extends Construct {
               {
                 name: 'registry',
                 image: withDigest(registry.image, registry.imageDigest),
-                imagePullPolicy: 'IfNotPresent',
+                imagePullPolicy: pullPolicyFor(withDigest(registry.image, registry.imageDigest)),
                 command: ['/bin/registry', 'serve', '/etc/docker/registry/config.yml'],
                 ports: [{ name: 'registry', containerPort: REGISTRY_CONTAINER_PORT, protocol: 'TCP' }],
                 env: [
@@ -121,6 +122,17 @@ export class InternalRegistry extends Construct {
       },
     });
   }
+}
+
+/** What the registry's config chose that the policy tools flag, with the config key that chose it. */
+export function registryExceptions(registry: RegistryConfig): PolicyException[] {
+  if (registry.storage.type !== 'hostPath') return [];
+  return [
+    {
+      kubeLinter: 'writable-host-mount',
+      reason: `registry.storage.type is hostPath in the config: images are kept in ${registry.storage.hostPath} on the node`,
+    },
+  ];
 }
 
 function registryProbe(initialDelaySeconds: number, failureThreshold: number): Probe {
