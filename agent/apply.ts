@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse } from '@iarna/toml';
 import { readIfExists, writeAtomically } from './atomic-file';
@@ -31,6 +31,8 @@ export interface AgentState {
   readonly configSha256?: string;
   /** Host path → digest of each hosts.toml the agent wrote. */
   readonly hostsFiles: Readonly<Record<string, string>>;
+  /** config.toml was replaced but containerd not yet restarted on it (a run was killed). */
+  readonly restartPending?: boolean;
 }
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -49,25 +51,40 @@ export function applyNodeSetup(env: AgentEnv): RunReport {
   const hostsFiles = changes.hostsFiles.filter(
     (f) => readIfExists(env.paths.local(f.hostPath)) !== f.content,
   );
-  const report = {
-    configChanged: changes.configText !== undefined,
-    hostsFilesWritten: hostsFiles.map((f) => f.hostPath),
-    hostsDir: changes.hostsDir,
-  };
-  if (hostsFiles.length === 0 && changes.configText === undefined) return report;
-
   const { backup, state: stateFile } = stateFiles(configLocal);
   const previous: AgentState = JSON.parse(readIfExists(stateFile) ?? 'null') ?? {
     configExisted: before !== undefined,
     hostsFiles: {},
   };
+  const report = {
+    configChanged: changes.configText !== undefined,
+    hostsFilesWritten: hostsFiles.map((f) => f.hostPath),
+    hostsDir: changes.hostsDir,
+  };
+  sweepStaleTemps([
+    dirname(configLocal),
+    ...changes.hostsFiles.map((f) => dirname(env.paths.local(f.hostPath))),
+  ]);
+  if (hostsFiles.length === 0 && changes.configText === undefined) {
+    // A run killed between writing config.toml and the restart left containerd on the old file.
+    if (previous.restartPending) {
+      restartAndCheck(env, () =>
+        restore(configLocal, previous.configExisted ? readIfExists(backup) : undefined),
+      );
+      writeAtomically(stateFile, JSON.stringify({ ...previous, restartPending: false }, null, 2));
+    }
+    return report;
+  }
+
   const state: AgentState = {
     ...previous,
     hostsFiles: {
       ...previous.hostsFiles,
       ...Object.fromEntries(hostsFiles.map((f) => [f.hostPath, sha256(f.content)])),
     },
-    ...(changes.configText !== undefined ? { configSha256: sha256(changes.configText) } : {}),
+    ...(changes.configText !== undefined
+      ? { configSha256: sha256(changes.configText), restartPending: true }
+      : {}),
   };
   for (const file of hostsFiles) {
     const local = env.paths.local(file.hostPath);
@@ -82,8 +99,24 @@ export function applyNodeSetup(env: AgentEnv): RunReport {
     mkdirSync(dirname(configLocal), { recursive: true });
     writeAtomically(configLocal, changes.configText);
     restartAndCheck(env, () => restore(configLocal, before));
+    writeAtomically(stateFile, JSON.stringify({ ...state, restartPending: false }, null, 2));
   }
   return report;
+}
+
+/** Temporary files of runs that were killed mid-write: never the real files, safe to drop. */
+function sweepStaleTemps(dirs: readonly string[]): void {
+  for (const dir of new Set(dirs)) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (/^\..+\.tmp-\d+$|^\.candidate-\d+\.toml$/.test(name)) rmSync(join(dir, name), { force: true });
+    }
+  }
 }
 
 function restore(configLocal: string, before: string | undefined): void {
@@ -103,9 +136,11 @@ export function restartAndCheck(env: AgentEnv, rollback: () => void): void {
   throw new Refusal(`containerd did not come back with the new config, so the backup was restored; ${back}`);
 }
 
+/** Polls until the CRI plugin answers `ok`, bounded by wall-clock time (a dead socket makes ctr hang). */
 function waitForCri(env: AgentEnv): boolean {
-  for (let waited = 0; waited <= env.healthTimeoutMs; waited += 250) {
-    if (criLoaded(env.ctrCommand)) return true;
+  const deadline = Date.now() + env.healthTimeoutMs;
+  while (Date.now() < deadline) {
+    if (criLoaded(env.ctrCommand, Math.max(500, Math.min(5000, deadline - Date.now())))) return true;
     sleep(250);
   }
   return false;

@@ -44,9 +44,9 @@ export function runCommand(command: string, args: readonly string[] = [], timeou
 }
 
 /** True when containerd answers and its CRI plugin loaded (a refused CRI config shows as `error`). */
-export function criLoaded(ctrCommand: string): boolean {
+export function criLoaded(ctrCommand: string, timeoutMs = 5000): boolean {
   try {
-    const plugins = runCommand(ctrCommand, ['plugins', 'ls'], 5000);
+    const plugins = runCommand(ctrCommand, ['plugins', 'ls'], timeoutMs);
     const cri = plugins
       .split('\n')
       .filter((l) => /\s(cri|images)\s/.test(l) && /io\.containerd\.(grpc|cri)\./.test(l));

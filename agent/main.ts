@@ -44,7 +44,23 @@ try {
     markReady(env, { configPath: env.configPath, hostsDir: report.hostsDir, mode: env.plan.mode });
   }
 } catch (error) {
-  fail(
-    error instanceof Refusal ? error.message : `unexpected error: ${(error as Error).stack ?? String(error)}`,
-  );
+  fail(explain(error));
+}
+
+function explain(error: unknown): string {
+  if (error instanceof Refusal) return error.message;
+  const { code, path } = error as NodeJS.ErrnoException;
+  const why: Record<string, string> = {
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'the disk is full',
+    EACCES: 'permission denied',
+    EPERM: 'not permitted',
+  };
+  if (code && why[code]) {
+    return (
+      `cannot write ${path ?? 'a node file'}: ${why[code]}. Every file is replaced atomically, so each is as ` +
+      'it was or complete; fix the node, then restart this pod'
+    );
+  }
+  return `unexpected error: ${(error as Error).stack ?? String(error)}`;
 }

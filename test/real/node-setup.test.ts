@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '@iarna/toml';
 import { canonical } from '../../agent/config-edit';
-import { ROOT, runSynth } from '../support/run';
-import { buildOciLayout, describeWithTools } from '../support/real-tools';
-import { find, readManifestDir, tempDir, type Manifest } from '../support/synth';
+import { ROOT } from '../support/run';
+import { buildOciLayout, describeWithTools, runInNamespaces, shippedNodeSetup } from '../support/real-tools';
+import { tempDir, type Manifest } from '../support/synth';
 
 /**
  * Real components: Debian's containerd 1.6, docker-registry, skopeo and umoci, in network, mount
@@ -51,35 +50,11 @@ function runNode(
   options: { config?: string; late?: string; cleanup?: boolean } = {},
 ): NodeRun {
   const work = tempDir(`node-${scenario}-`);
-  const result = spawnSync(
-    'unshare',
-    [
-      '--net',
-      '--mount',
-      '--pid',
-      '--fork',
-      '--mount-proc',
-      'bash',
-      join(HERE, 'node-harness.sh'),
-      work,
-      agentDir,
-      options.config ? join(CONFIGS, options.config) : 'none',
-      imageLayout,
-    ],
-    {
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        LATE_CONFIG: options.late ? join(CONFIGS, options.late) : '',
-        RUN_CLEANUP: options.cleanup ? '1' : '',
-      },
-      timeout: 120000,
-    },
+  runInNamespaces(
+    join(HERE, 'node-harness.sh'),
+    [work, agentDir, options.config ? join(CONFIGS, options.config) : 'none', imageLayout],
+    { LATE_CONFIG: options.late ? join(CONFIGS, options.late) : '', RUN_CLEANUP: options.cleanup ? '1' : '' },
   );
-  if (result.status !== 0)
-    throw new Error(
-      `harness failed (${result.status}): ${result.stderr}\n${read(join(work, 'containerd.log')).slice(-2000)}`,
-    );
   const num = (f: string) => Number(read(join(work, f)).trim());
   return {
     work,
@@ -129,16 +104,8 @@ function expectWorkingNode(run: NodeRun): void {
 
 describeReal('node setup on a real containerd (network namespace, TEST-NET-1 ClusterIP 192.0.2.10)', () => {
   beforeAll(() => {
-    // GIVEN: a fresh synth for the stand-in ClusterIP, and the ConfigMap's files as the DaemonSet mounts them
-    const out = join(tempDir(), 'dist');
-    const synth = runSynth({ CDK8S_OUTDIR: out, REGISTRY_CLUSTER_IP: '192.0.2.10' });
-    expect(synth.status).toBe(0);
-    const objects = readManifestDir(out).flatMap((f) => f.objects);
-    const configMap = find(objects, 'ConfigMap', 'internal-registry-node-setup');
-    daemonSet = find(objects, 'DaemonSet', 'internal-registry-node-setup');
-    agentDir = tempDir('agent-');
-    for (const [key, value] of Object.entries(configMap.data as Record<string, string>))
-      writeFileSync(join(agentDir, key), value);
+    // GIVEN: the ConfigMap's files of a fresh synth for the stand-in ClusterIP, as the DaemonSet mounts them
+    ({ agentDir, daemonSet } = shippedNodeSetup());
     imageLayout = buildOciLayout();
   }, 120000);
 
@@ -152,7 +119,7 @@ describeReal('node setup on a real containerd (network namespace, TEST-NET-1 Clu
       MOUNTED_HOST_PATHS: '/etc/containerd',
     });
     expect(init.volumeMounts).toContainEqual({ name: 'host-0', mountPath: '/host/etc/containerd' });
-    expect(readFileSync(join(HERE, 'node-harness.sh'), 'utf8')).toContain(
+    expect(readFileSync(join(HERE, 'node-env.sh'), 'utf8')).toContain(
       'HOST_ROOT=/host MOUNTED_HOST_PATHS=/etc/containerd',
     );
   });

@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from './synth';
+import { runSynth } from './run';
+import { find, readManifestDir, tempDir, type Manifest } from './synth';
 
 /**
  * `describe` for suites that run real tools (containerd, docker-registry, skopeo, umoci…), or
@@ -30,4 +31,41 @@ export function buildOciLayout(content = 'easy-kanban\n'): string {
   writeFileSync(join(dir, 'bundle', 'rootfs', 'hello.txt'), content);
   sh('umoci repack --image oci:latest bundle');
   return join(dir, 'oci');
+}
+
+/**
+ * A fresh synth for the stand-in ClusterIP 192.0.2.10, with the node-setup ConfigMap's files written
+ * to a folder as the DaemonSet mounts them at /agent: the bytes that ship.
+ */
+export function shippedNodeSetup(): { agentDir: string; daemonSet: Manifest } {
+  const out = join(tempDir(), 'dist');
+  const synth = runSynth({ CDK8S_OUTDIR: out, REGISTRY_CLUSTER_IP: '192.0.2.10' });
+  if (synth.status !== 0) throw new Error(synth.stderr);
+  const objects = readManifestDir(out).flatMap((f) => f.objects);
+  const configMap = find(objects, 'ConfigMap', 'internal-registry-node-setup');
+  const agentDir = tempDir('agent-');
+  for (const [key, value] of Object.entries(configMap.data as Record<string, string>)) {
+    writeFileSync(join(agentDir, key), value);
+  }
+  return { agentDir, daemonSet: find(objects, 'DaemonSet', 'internal-registry-node-setup') };
+}
+
+/** Runs a node harness in its own network, mount and PID namespaces; throws with its logs on failure. */
+export function runInNamespaces(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  timeout = 180000,
+): void {
+  const result = spawnSync(
+    'unshare',
+    ['--net', '--mount', '--pid', '--fork', '--mount-proc', 'bash', script, ...args],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+      timeout,
+    },
+  );
+  if (result.status !== 0)
+    throw new Error(`${script} failed (${result.status}): ${result.stderr.slice(-3000)}`);
 }
