@@ -275,3 +275,13 @@ describe('app manifests and Pod Security levels', () => {
     ]);
   });
 });
+
+describe('registry garbage collection', () => {
+  test('needs storage that outlives the pod (Recreate), never emptyDir', () => {
+    expect(problemsOf({ registry: { garbageCollectOnStart: true, storage: { type: 'emptyDir' } } })).toEqual([
+      expect.stringMatching(
+        /^registry\.garbageCollectOnStart: needs registry\.storage\.type persistentVolumeClaim or hostPath/,
+      ),
+    ]);
+  });
+});

@@ -12,7 +12,7 @@ const committed = readManifestDir(join(ROOT, 'dist')).flatMap((f) => f.objects);
 const everything = allObjects(
   synthCharts(
     configOf({
-      registry: { storage: { type: 'hostPath' } },
+      registry: { storage: { type: 'hostPath' }, garbageCollectOnStart: true },
       delivery: {
         smokeTest: { enabled: true },
         argoApplication: { enabled: true, repoURL: 'https://git.example.com/r.git' },

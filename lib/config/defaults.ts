@@ -14,6 +14,7 @@ export const REGISTRY_DEFAULTS: RegistryConfig = {
   image: 'registry:2.8.3',
   storage: { type: 'persistentVolumeClaim', size: '10Gi', hostPath: '/var/lib/internal-registry' },
   deleteEnabled: true,
+  garbageCollectOnStart: false,
   runAsUser: 10001,
   resources: {
     requests: { cpu: '100m', memory: '128Mi', ephemeralStorage: '64Mi' },

@@ -64,6 +64,8 @@ export interface RegistryConfig {
   readonly imageDigest?: string;
   readonly storage: StorageConfig;
   readonly deleteEnabled: boolean;
+  /** Run the registry's garbage collection before it serves, at each start of its pod. */
+  readonly garbageCollectOnStart: boolean;
   readonly runAsUser: number;
   readonly resources: ResourcesConfig;
 }

@@ -70,6 +70,12 @@ export function validateConfig(raw: unknown, labelOf?: (path: string) => string)
   const apps = readApps(reader, top.apps);
   checkServiceCidr(reader, registry, warnings);
   checkAliases(reader, registry);
+  if (registry.garbageCollectOnStart && registry.storage.type === 'emptyDir') {
+    reader.fail(
+      'registry.garbageCollectOnStart',
+      'needs registry.storage.type persistentVolumeClaim or hostPath: with emptyDir the pods roll over each other, and a collection could lose a push',
+    );
+  }
   if (registry.storage.type === 'emptyDir') {
     warnings.push(
       'registry.storage.type: emptyDir loses every pushed image when the registry pod is replaced',
@@ -129,6 +135,7 @@ function readRegistry(reader: FieldReader, raw: unknown): RegistryConfig {
     'imageDigest',
     'storage',
     'deleteEnabled',
+    'garbageCollectOnStart',
     'runAsUser',
     'resources',
   ]);
@@ -151,6 +158,11 @@ function readRegistry(reader: FieldReader, raw: unknown): RegistryConfig {
     imageDigest: reader.optionalString('registry.imageDigest', r.imageDigest, digest),
     storage: readStorage(reader, r.storage),
     deleteEnabled: reader.boolean('registry.deleteEnabled', r.deleteEnabled, d.deleteEnabled),
+    garbageCollectOnStart: reader.boolean(
+      'registry.garbageCollectOnStart',
+      r.garbageCollectOnStart,
+      d.garbageCollectOnStart,
+    ),
     runAsUser: reader.integer('registry.runAsUser', r.runAsUser, d.runAsUser, MIN_UID, MAX_UID),
     resources: readResources(reader, 'registry.resources', r.resources, d.resources),
   };

@@ -7,6 +7,7 @@ import {
   KubePersistentVolumeClaim,
   KubeService,
   Quantity,
+  type Container,
   type Probe,
 } from '../k8s';
 import { ADDRESS_SOURCE_ANNOTATION, selectorLabels, workloadLabels } from '../labels';
@@ -19,6 +20,9 @@ import { DATA_VOLUME, needsRecreateStrategy, registryDataVolume } from './regist
 /** The port the registry process listens on inside its pod; the Service port may differ. */
 export const REGISTRY_CONTAINER_PORT = 5000;
 const DATA_DIR = '/var/lib/registry';
+const CONFIG_FILE = '/etc/docker/registry/config.yml';
+/** The registry's own collector; untagged manifests are kept (they may be pulled by digest). */
+export const GARBAGE_COLLECT = ['/bin/registry', 'garbage-collect', CONFIG_FILE];
 
 export interface InternalRegistryProps {
   /** Validated registry settings. */
@@ -68,6 +72,28 @@ export class InternalRegistry extends Construct {
       });
     }
 
+    const image = withDigest(registry.image, registry.imageDigest);
+    const registryContainer: Container = {
+      name: 'registry',
+      image,
+      imagePullPolicy: pullPolicyFor(image),
+      command: ['/bin/registry', 'serve', CONFIG_FILE],
+      ports: [{ name: 'registry', containerPort: REGISTRY_CONTAINER_PORT, protocol: 'TCP' }],
+      env: [
+        { name: 'REGISTRY_HTTP_ADDR', value: `:${REGISTRY_CONTAINER_PORT}` },
+        { name: 'REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY', value: DATA_DIR },
+        { name: 'REGISTRY_STORAGE_DELETE_ENABLED', value: String(registry.deleteEnabled) },
+      ],
+      readinessProbe: registryProbe(1, 3),
+      livenessProbe: registryProbe(15, 6),
+      resources: resourceRequirements(registry.resources),
+      securityContext: restrictedContainerSecurityContext(true),
+      volumeMounts: [
+        { name: DATA_VOLUME, mountPath: DATA_DIR },
+        { name: 'tmp', mountPath: '/tmp' },
+      ],
+    };
+
     this.deployment = new KubeDeployment(this, 'Resource', {
       metadata: { ...metadata, annotations: exceptionAnnotations(registryExceptions(registry)) },
       spec: {
@@ -91,28 +117,21 @@ export class InternalRegistry extends Construct {
             // The official image has no USER line and runs as any UID that can write its volume;
             // fsGroup makes the volume writable for that UID.
             securityContext: restrictedPodSecurityContext(registry.runAsUser),
-            containers: [
-              {
-                name: 'registry',
-                image: withDigest(registry.image, registry.imageDigest),
-                imagePullPolicy: pullPolicyFor(withDigest(registry.image, registry.imageDigest)),
-                command: ['/bin/registry', 'serve', '/etc/docker/registry/config.yml'],
-                ports: [{ name: 'registry', containerPort: REGISTRY_CONTAINER_PORT, protocol: 'TCP' }],
-                env: [
-                  { name: 'REGISTRY_HTTP_ADDR', value: `:${REGISTRY_CONTAINER_PORT}` },
-                  { name: 'REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY', value: DATA_DIR },
-                  { name: 'REGISTRY_STORAGE_DELETE_ENABLED', value: String(registry.deleteEnabled) },
-                ],
-                readinessProbe: registryProbe(1, 3),
-                livenessProbe: registryProbe(15, 6),
-                resources: resourceRequirements(registry.resources),
-                securityContext: restrictedContainerSecurityContext(true),
-                volumeMounts: [
-                  { name: DATA_VOLUME, mountPath: DATA_DIR },
-                  { name: 'tmp', mountPath: '/tmp' },
-                ],
-              },
-            ],
+            // Garbage collection runs before the registry serves: with the Recreate strategy no
+            // registry accepts a push meanwhile, so collection cannot lose one.
+            initContainers: registry.garbageCollectOnStart
+              ? [
+                  {
+                    ...registryContainer,
+                    name: 'garbage-collect',
+                    command: [...GARBAGE_COLLECT],
+                    ports: undefined,
+                    readinessProbe: undefined,
+                    livenessProbe: undefined,
+                  },
+                ]
+              : undefined,
+            containers: [registryContainer],
             volumes: [
               registryDataVolume(registry.storage, registry.name),
               { name: 'tmp', emptyDir: { sizeLimit: Quantity.fromString('64Mi') } },
