@@ -47,12 +47,12 @@ function read(path: string): string {
 
 function runNode(
   scenario: string,
-  options: { config?: string; late?: string; cleanup?: boolean } = {},
+  options: { config?: string; late?: string; cleanup?: boolean; agent?: string } = {},
 ): NodeRun {
   const work = tempDir(`node-${scenario}-`);
   runInNamespaces(
     join(HERE, 'node-harness.sh'),
-    [work, agentDir, options.config ? join(CONFIGS, options.config) : 'none', imageLayout],
+    [work, options.agent ?? agentDir, options.config ? join(CONFIGS, options.config) : 'none', imageLayout],
     { LATE_CONFIG: options.late ? join(CONFIGS, options.late) : '', RUN_CLEANUP: options.cleanup ? '1' : '' },
   );
   const num = (f: string) => Number(read(join(work, f)).trim());
@@ -200,6 +200,27 @@ describeReal('node setup on a real containerd (network namespace, TEST-NET-1 Clu
     // nothing written at all: no hosts files, no backup, no state
     expect(run.filesFirst).toBe(run.filesBefore);
     expect(run.restarts.first).toBe(0);
+    expect(run.withAgent.cri).toBe('ok');
+  });
+
+  test('legacy mode: the seed’s mirror tables, every name pointing at the IP; pulls work, nothing lost', () => {
+    const legacy = shippedNodeSetup({ nodeSetup: { mode: 'legacy' } }).agentDir;
+    const run = runNode('legacy', { config: 'a-default-systemd.toml', agent: legacy });
+    expectWorkingNode(run);
+    const registry = (run.dumpAfter.plugins as any)['io.containerd.grpc.v1.cri'].registry; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(registry.config_path).toBe('');
+    expect(registry.mirrors['internal-registry.kube-system.svc.cluster.local:5000'].endpoint).toEqual([
+      'http://192.0.2.10:5000',
+    ]);
+    expect(registry.configs['192.0.2.10:5000'].tls.insecure_skip_verify).toBe(true);
+  });
+
+  test('legacy mode is refused where config_path is set (mirrors next to it would stop the CRI plugin)', () => {
+    const legacy = shippedNodeSetup({ nodeSetup: { mode: 'legacy' } }).agentDir;
+    const run = runNode('legacy-refused', { config: 'e-config-path-set.toml', agent: legacy });
+    expect(run.rc.first).toBe(1);
+    expect(run.stderr).toMatch(/legacy mode was refused: the node sets registry\.config_path/);
+    expect(run.filesFirst).toBe(run.filesBefore);
     expect(run.withAgent.cri).toBe('ok');
   });
 

@@ -37,9 +37,14 @@ export function buildOciLayout(content = 'easy-kanban\n'): string {
  * A fresh synth for the stand-in ClusterIP 192.0.2.10, with the node-setup ConfigMap's files written
  * to a folder as the DaemonSet mounts them at /agent: the bytes that ship.
  */
-export function shippedNodeSetup(): { agentDir: string; daemonSet: Manifest } {
+export function shippedNodeSetup(config?: object): { agentDir: string; daemonSet: Manifest } {
   const out = join(tempDir(), 'dist');
-  const synth = runSynth({ CDK8S_OUTDIR: out, REGISTRY_CLUSTER_IP: '192.0.2.10' });
+  const env: Record<string, string> = { CDK8S_OUTDIR: out, REGISTRY_CLUSTER_IP: '192.0.2.10' };
+  if (config) {
+    env.SYNTH_CONFIG = join(tempDir(), 'config.yaml');
+    writeFileSync(env.SYNTH_CONFIG, JSON.stringify(config));
+  }
+  const synth = runSynth(env);
   if (synth.status !== 0) throw new Error(synth.stderr);
   const objects = readManifestDir(out).flatMap((f) => f.objects);
   const configMap = find(objects, 'ConfigMap', 'internal-registry-node-setup');
