@@ -1,11 +1,13 @@
 import { assertNoPlaceholderIn } from './lib/apps/image-placeholder';
 import { buildApp } from './lib/build-app';
-import { reportFailure } from './lib/cli-errors';
+import { reportFailure, reportStreamFailure } from './lib/cli-errors';
 import { loadConfig } from './lib/config/load';
 import { writeKustomization } from './lib/delivery/kustomization';
 import { loadServiceLookup } from './lib/discovery/load-service-lookup';
 import { resolveRegistryAddress } from './lib/resolve-registry-address';
 import { renderManifestStream, writeManifestsAtomically } from './lib/write-manifests';
+
+const toStdout = process.argv.includes('--stdout');
 
 async function main(): Promise<void> {
   const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
@@ -16,7 +18,7 @@ async function main(): Promise<void> {
     buildApp(config, address, dir).synth();
     assertNoPlaceholderIn(dir);
   };
-  if (process.argv.includes('--stdout')) {
+  if (toStdout) {
     process.stdout.write(renderManifestStream(synthesize));
     return;
   }
@@ -26,5 +28,5 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.exitCode = reportFailure(error);
+  process.exitCode = toStdout ? reportStreamFailure(error) : reportFailure(error);
 });

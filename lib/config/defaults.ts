@@ -37,6 +37,7 @@ export const DELIVERY_DEFAULTS: DeliveryConfig = {
   smokeTest: { enabled: false, image: 'busybox:1.36.1' },
   argoApplication: {
     enabled: false,
+    source: 'directory',
     name: 'internal-registry',
     namespace: 'argocd',
     project: 'default',

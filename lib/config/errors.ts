@@ -5,6 +5,8 @@ export const EXIT_CODES = {
   config: 2,
   discovery: 3,
   output: 4,
+  /** The bundles in build/ are missing and could not be built (scripts/synth.cjs). */
+  build: 5,
 } as const;
 
 /** The config (file or environment) cannot be used; carries every issue found. */

@@ -112,6 +112,9 @@ export interface AppConfig {
   readonly podSecurity: PodSecurityLevel;
 }
 
+/** Where an Argo CD Application takes the manifests from. */
+export type ArgoSource = 'directory' | 'plugin';
+
 /** How the output is shipped and checked: Argo CD, registry advertisement, smoke test. */
 export interface DeliveryConfig {
   /** Argo CD sync-wave annotations in apply order. */
@@ -128,6 +131,8 @@ export interface DeliveryConfig {
   /** An Argo CD Application for this repo. */
   readonly argoApplication: {
     readonly enabled: boolean;
+    /** `directory`: the committed output folder as a plain directory; `plugin`: render at sync. */
+    readonly source: ArgoSource;
     readonly name: string;
     readonly namespace: string;
     readonly project: string;
