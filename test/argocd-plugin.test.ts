@@ -245,7 +245,7 @@ describeWithTools(isRoot ? ['unshare', 'mount', 'npm'] : ['npm'])(
       [
         'discovery with no cluster',
         EXIT_CODES.discovery,
-        'could not read Service kube-system/internal-registry',
+        'could not read Service ',
         () => ({ PARAM_REGISTRY_IP_SOURCE: 'discover', KUBECONFIG: '/nonexistent/kubeconfig' }),
       ],
       [

@@ -5,7 +5,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { renderKustomization } from '../lib/delivery/kustomization';
 import { SYNC_WAVE_ANNOTATION } from '../lib/delivery/sync-waves';
 import { schemaProblems } from './support/schema';
-import { ROOT, runSynth } from './support/run';
+import { ROOT, runEnv, runSynth, SHIPPED_CONFIG } from './support/run';
 import {
   allObjects,
   configOf,
@@ -22,7 +22,7 @@ const ident = (o: Manifest) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.meta
 function stdoutSynth(env: Record<string, string>) {
   return spawnSync(process.execPath, [join(ROOT, 'build', 'main.js'), '--stdout'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: runEnv(env),
     encoding: 'utf8',
   });
 }
@@ -99,7 +99,9 @@ describe('--stdout (the plugin’s generate)', () => {
     });
     // THEN
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe(stdoutSynth({ REGISTRY_CLUSTER_IP: '192.0.2.10' }).stdout);
+    expect(result.stdout).toBe(
+      stdoutSynth({ SYNTH_CONFIG: SHIPPED_CONFIG, REGISTRY_CLUSTER_IP: '192.0.2.10' }).stdout,
+    );
   });
 });
 
