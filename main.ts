@@ -4,12 +4,14 @@ import { reportFailure, reportStreamFailure } from './lib/cli-errors';
 import { loadConfig } from './lib/config/load';
 import { writeKustomization } from './lib/delivery/kustomization';
 import { loadServiceLookup } from './lib/discovery/load-service-lookup';
+import { useFastYaml } from './lib/fast-yaml';
 import { resolveRegistryAddress } from './lib/resolve-registry-address';
 import { renderManifestStream, writeManifestsAtomically } from './lib/write-manifests';
 
 const toStdout = process.argv.includes('--stdout');
 
 async function main(): Promise<void> {
+  useFastYaml();
   const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
   const { config, warnings } = loadConfig(process.env);
   warnings.forEach(warn);
