@@ -6,6 +6,7 @@ import { writeKustomization } from './lib/delivery/kustomization';
 import { loadServiceLookup } from './lib/discovery/load-service-lookup';
 import { useFastYaml } from './lib/fast-yaml';
 import { resolveRegistryAddress } from './lib/resolve-registry-address';
+import { synthOnce } from './lib/synth-once';
 import { renderManifestStream, writeManifestsAtomically } from './lib/write-manifests';
 
 const toStdout = process.argv.includes('--stdout');
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   warnings.forEach(warn);
   const address = await resolveRegistryAddress(config, process.env, loadServiceLookup, warn);
   const synthesize = (dir: string) => {
-    buildApp(config, address, dir).synth();
+    synthOnce(buildApp(config, address, dir));
     assertNoPlaceholderIn(dir);
   };
   if (toStdout) {

@@ -17,8 +17,12 @@ const YAML11_WORDS = /^(y|yes|n|no|true|false|on|off|null)$/i;
 // (`yaml` writes a key longer than 1024 characters as an explicit `? key`.)
 // (`yaml` 1.1 reads `e0`, `E01`, `e-1` as floats.)
 const NUMBER_LIKE = /^[-+._0-9eE]+$/;
+// Paths and image references: no YAML 1.1 implicit type (number, timestamp, bool, null) has a `/`.
+const PATH_LIKE = /^[A-Za-z0-9][A-Za-z0-9_./:-]*$/;
 const isPlain = (text: string) =>
-  text.length <= 1000 && PLAIN.test(text) && !YAML11_WORDS.test(text) && !NUMBER_LIKE.test(text);
+  text.length <= 1000 &&
+  ((PLAIN.test(text) && !YAML11_WORDS.test(text) && !NUMBER_LIKE.test(text)) ||
+    (PATH_LIKE.test(text) && text.includes('/') && !text.endsWith(':')));
 
 const keys = new Map<string, string>();
 const scalars = new Map<unknown, string>();

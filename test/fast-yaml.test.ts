@@ -94,6 +94,8 @@ describe('stringifyDocument writes what cdk8s writes, byte for byte', () => {
   // Strings of the characters the fast path writes unquoted, and the words it must not.
   const plainish = fc.oneof(
     fc.stringMatching(/^[A-Za-z0-9_./ :-]{1,8}$/),
+    fc.stringMatching(/^[0-9a-z][0-9a-z./:-]{0,12}$/),
+    fc.constantFrom('10.0.0.1:5000/a:latest', 'a/b:', 'a/b: c', '1/2', '2001-12-14/x', 'x/y#z', 'x/ #z'),
     fc.stringMatching(/^[eEnNyYoO0-9_.+-]{1,4}$/),
     fc.constantFrom(
       'y',
