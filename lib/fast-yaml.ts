@@ -14,18 +14,20 @@ const DEPENDS_ON_POSITION = /^(%|---|\.\.\.)/m;
 // YAML 1.1 reads as a boolean or null. test/fast-yaml.test.ts checks the rule against `yaml`.
 const PLAIN = /^[A-Za-z][A-Za-z0-9_./-]*$/;
 const YAML11_WORDS = /^(y|yes|n|no|true|false|on|off|null)$/i;
-// (`yaml` writes a key longer than 1024 characters as an explicit `? key`.)
-// (`yaml` 1.1 reads `e0`, `E01`, `e-1` as floats.)
+// `yaml` 1.1 reads `e0`, `E01`, `e-1` as floats.
 const NUMBER_LIKE = /^[-+._0-9eE]+$/;
 // Paths and image references: no YAML 1.1 implicit type (number, timestamp, bool, null) has a `/`.
 const PATH_LIKE = /^[A-Za-z0-9][A-Za-z0-9_./:-]*$/;
+// Up to 1000 characters: `yaml` writes a key longer than 1024 as an explicit `? key`.
 const isPlain = (text: string) =>
   text.length <= 1000 &&
   ((PLAIN.test(text) && !YAML11_WORDS.test(text) && !NUMBER_LIKE.test(text)) ||
     (PATH_LIKE.test(text) && text.includes('/') && !text.endsWith(':')));
 
 const keys = new Map<string, string>();
-const scalars = new Map<unknown, string>();
+const strings = new Map<string, string>();
+// numbers, booleans and null, by type and value (`-0` apart from `0`)
+const others = new Map<string, string>();
 
 /** A map key as `yaml` writes it (asked once per distinct key). */
 function keyText(key: string): string {
@@ -47,14 +49,15 @@ function scalarText(value: unknown): string {
     if (isPlain(value)) return value;
     if (DEPENDS_ON_POSITION.test(value)) throw new NotSimple();
   }
+  const cache = typeof value === 'string' ? strings : others;
   const cacheKey =
-    typeof value === 'string' ? value : `\0${typeof value}:${Object.is(value, -0) ? '-0' : String(value)}`;
-  let text = scalars.get(cacheKey);
+    typeof value === 'string' ? value : `${typeof value}:${Object.is(value, -0) ? '-0' : String(value)}`;
+  let text = cache.get(cacheKey);
   if (text === undefined) {
     const rendered = stringify({ k: value }, OPTIONS);
     if (!rendered.startsWith('k: ') || rendered.indexOf('\n') !== rendered.length - 1) throw new NotSimple();
     text = rendered.slice(3, -1);
-    scalars.set(cacheKey, text);
+    cache.set(cacheKey, text);
   }
   return text;
 }

@@ -143,7 +143,7 @@ describe('stringifyDocument writes what cdk8s writes, byte for byte', () => {
     );
   });
 
-  test('undefined documents and values, and shared objects', () => {
+  test('undefined documents and values, shared objects, strings that spell another type', () => {
     const shared = { a: 1 };
     for (const doc of [
       undefined,
@@ -151,6 +151,7 @@ describe('stringifyDocument writes what cdk8s writes, byte for byte', () => {
       { a: [undefined] },
       { x: shared, y: shared },
       { l: [shared, shared] },
+      { a: 'number:5', b: 5, c: '5', d: 'boolean:true', e: true, f: 'true' },
     ]) {
       expect(stringifyDocument(doc)).toBe(library(doc));
     }
