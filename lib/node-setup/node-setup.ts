@@ -16,13 +16,21 @@ import { exceptionAnnotations, type PolicyException } from '../policy-exceptions
 import { resourceRequirements } from '../resources';
 import { restrictedContainerSecurityContext } from '../security';
 import { configHash } from './config-hash';
+import {
+  AGENT_DIR,
+  AGENT_ENV,
+  AGENT_KEY,
+  CONTAINERD_DIR,
+  HOST_ROOT,
+  IN_HOST_MOUNT_NS,
+  nodeSetupName,
+  READY_FILE,
+  STATUS_DIR,
+} from './contract';
 import { renderNodeSetupFiles } from './node-plan';
 
-export const AGENT_KEY = 'agent.js';
+export { AGENT_KEY } from './contract';
 export const CONFIG_HASH_ANNOTATION = 'internal-registry.dev/config-hash';
-const CONTAINERD_DIR = '/etc/containerd';
-const HOST_ROOT = '/host';
-const STATUS_DIR = '/status';
 
 const AGENT_RESOURCES: ResourcesConfig = {
   requests: { cpu: '10m', memory: '32Mi', ephemeralStorage: '16Mi' },
@@ -90,7 +98,7 @@ export class NodeSetup extends Construct {
   constructor(scope: Construct, id: string, props: NodeSetupProps) {
     super(scope, id);
     const { registry, nodeSetup, address } = props;
-    const name = `${registry.name}-node-setup`;
+    const name = nodeSetupName(registry.name);
     const labels = workloadLabels(name, 'node-setup');
     const data = { ...renderNodeSetupFiles(nodeSetup, address), [AGENT_KEY]: props.agentScript };
     const metadata = { name, namespace: registry.namespace, labels };
@@ -114,14 +122,14 @@ export class NodeSetup extends Construct {
       mountPath: `${HOST_ROOT}${path}`,
     }));
     const env: EnvVar[] = [
-      { name: 'AGENT_MODE', value: 'apply' },
-      { name: 'AGENT_PLAN_DIR', value: '/agent' },
-      { name: 'HOST_ROOT', value: HOST_ROOT },
-      { name: 'MOUNTED_HOST_PATHS', value: mounted.join(':') },
-      { name: 'STATUS_DIR', value: STATUS_DIR },
-      { name: 'RESTART_COMMAND', value: nodeSetup.restartCommand },
-      { name: 'CONTAINERD_COMMAND', value: 'nsenter -t 1 -m -- containerd' },
-      { name: 'CTR_COMMAND', value: 'nsenter -t 1 -m -- ctr' },
+      { name: AGENT_ENV.mode, value: 'apply' },
+      { name: AGENT_ENV.planDir, value: AGENT_DIR },
+      { name: AGENT_ENV.hostRoot, value: HOST_ROOT },
+      { name: AGENT_ENV.mountedHostPaths, value: mounted.join(':') },
+      { name: AGENT_ENV.statusDir, value: STATUS_DIR },
+      { name: AGENT_ENV.restartCommand, value: nodeSetup.restartCommand },
+      { name: AGENT_ENV.containerdCommand, value: `${IN_HOST_MOUNT_NS} containerd` },
+      { name: AGENT_ENV.ctrCommand, value: `${IN_HOST_MOUNT_NS} ctr` },
     ];
     this.daemonSet = new KubeDaemonSet(this, 'Resource', {
       metadata: { ...metadata, annotations: exceptionAnnotations(NODE_AGENT_EXCEPTIONS) },
@@ -146,14 +154,14 @@ export class NodeSetup extends Construct {
                 name: 'configure',
                 image: nodeSetup.agentImage,
                 imagePullPolicy: pullPolicyFor(nodeSetup.agentImage),
-                command: ['node', `/agent/${AGENT_KEY}`],
+                command: ['node', `${AGENT_DIR}/${AGENT_KEY}`],
                 env,
                 // nsenter into PID 1's namespaces (restart, config dump) needs full privileges.
                 securityContext: { privileged: true, runAsUser: 0, readOnlyRootFilesystem: true },
                 resources: resourceRequirements(AGENT_RESOURCES),
                 terminationMessagePolicy: 'FallbackToLogsOnError',
                 volumeMounts: [
-                  { name: 'agent', mountPath: '/agent', readOnly: true },
+                  { name: 'agent', mountPath: AGENT_DIR, readOnly: true },
                   { name: 'status', mountPath: STATUS_DIR },
                   ...hostMounts,
                 ],
@@ -166,7 +174,7 @@ export class NodeSetup extends Construct {
                 imagePullPolicy: pullPolicyFor(nodeSetup.pauseImage),
                 command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 3600 & wait $!; done'],
                 readinessProbe: {
-                  exec: { command: ['cat', `${STATUS_DIR}/configured`] },
+                  exec: { command: ['cat', `${STATUS_DIR}/${READY_FILE}`] },
                   periodSeconds: 30,
                 },
                 resources: resourceRequirements(READY_RESOURCES),
