@@ -43,7 +43,15 @@ export function validateWithContainerd(env: AgentEnv, changes: NodeChanges, rule
     } else {
       put(load, text);
     }
-    return parse(runCommand(env.containerdCommand, ['--config', load, 'config', 'dump'])) as JsonMap;
+    let output: string;
+    try {
+      output = runCommand(env.containerdCommand, ['--config', load, 'config', 'dump']);
+    } catch (error) {
+      throw new Refusal(
+        `the containerd config was left as it is: the node's containerd refused to load the candidate (${(error as Error).message})`,
+      );
+    }
+    return parse(output) as JsonMap;
   };
   try {
     const problems = dumpProblems(dump(changes.baseline), dump(changes.configText!), changes.expect, rules);

@@ -12,6 +12,8 @@ export interface ContainerdRules {
   readonly dumpRegistryTable: readonly string[];
   /** The `version` of the file the agent writes on a node that has none. */
   readonly freshConfigVersion: 2 | 3;
+  /** Config versions it loads: 1.7 refuses version 3 ("unsupported config version"), 1.6 ignores its CRI tables. */
+  readonly configVersions: ReadonlyArray<2 | 3>;
   /**
    * 1.x: an `imports` drop-in replaces each plugin table it names as a whole, so the last file that
    * names the CRI plugin holds the registry settings in effect. 2.x merges key by key.
@@ -38,6 +40,7 @@ const V1: Omit<ContainerdRules, 'series'> = {
   dumpRegistryTable: REGISTRY_TABLE[2],
   // Without the version line containerd 1.x reads the file as version 1 and ignores config_path.
   freshConfigVersion: 2,
+  configVersions: [2],
   importsReplacePluginTables: true,
   refusedNextToConfigPath: ['mirrors', 'tls'],
   ignoredNextToConfigPath: [],
@@ -51,6 +54,7 @@ const V2: Omit<ContainerdRules, 'series'> = {
   dumpRegistryTable: REGISTRY_TABLE[3],
   // A version 2 file would log a migration warning at every start.
   freshConfigVersion: 3,
+  configVersions: [2, 3],
   importsReplacePluginTables: false,
   refusedNextToConfigPath: ['mirrors'],
   ignoredNextToConfigPath: ['tls'],

@@ -138,6 +138,12 @@ function readTarget(path: string, raw: string | undefined, rules: ContainerdRule
     return { path, role, before: raw, form: decoded.form, config: fresh(analysis.text, rules) };
   }
   if (analysis.kind === 'absent') throw new Error('unreachable');
+  if (!rules.configVersions.includes(analysis.registry.version)) {
+    throw new Refusal(
+      `${LEFT}: ${path} has version = ${analysis.registry.version}, which containerd ${rules.series} does not load ` +
+        '(1.7 refuses it, 1.6 ignores its CRI tables); write it as version 2 or upgrade containerd to 2.x, then restart this pod',
+    );
+  }
   return { path, role, before: raw, form: decoded.form, config: analysis };
 }
 
