@@ -80,7 +80,11 @@ export function applyNodeSetup(env: AgentEnv): RunReport {
     mkdirSync(dirname(local), { recursive: true });
     writeAtomically(local, file.content);
   }
-  if (changes.configText !== undefined && changes.before !== undefined && readIfExists(backup) === undefined) {
+  if (
+    changes.configText !== undefined &&
+    changes.before !== undefined &&
+    readIfExists(backup) === undefined
+  ) {
     writeAtomically(backup, changes.before);
   }
   writeState(stateFile, state);

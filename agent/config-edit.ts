@@ -166,7 +166,8 @@ export function withImports(text: string, imports: readonly string[]): EditResul
     const after = parse(result) as JsonMap;
     const { imports: got, ...rest } = after;
     const { imports: _old, ...restBefore } = before; // eslint-disable-line @typescript-eslint/no-unused-vars
-    if (canonical(got) === canonical(imports) && canonical(rest) === canonical(restBefore)) return { text: result };
+    if (canonical(got) === canonical(imports) && canonical(rest) === canonical(restBefore))
+      return { text: result };
   } catch {
     // refused below
   }

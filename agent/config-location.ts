@@ -45,7 +45,10 @@ export function locateFile(path: string, node: NodeFiles, what = 'the containerd
     }
     resolved = next;
   }
-  const via = links.length > 0 ? ` is a symlink to ${links[links.length - 1].target}, which resolves to ${resolved},` : '';
+  const via =
+    links.length > 0
+      ? ` is a symlink to ${links[links.length - 1].target}, which resolves to ${resolved},`
+      : '';
   if (!node.visible(resolved)) {
     throw new Refusal(
       `${what} ${path}${via} outside the host paths mounted into the agent; the file was left as it is: ` +
@@ -92,7 +95,9 @@ export function importedFiles(
         seen.add(path);
         const located = locateFile(path, node, `the drop-in ${path} (imported by ${from})`);
         if (located.entry.kind === 'absent') {
-          throw new Refusal(`the drop-in ${path} (imported by ${from}) does not exist; containerd would not start`);
+          throw new Refusal(
+            `the drop-in ${path} (imported by ${from}) does not exist; containerd would not start`,
+          );
         }
         const text = located.entry.text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
         let child: Record<string, unknown>;
@@ -117,11 +122,15 @@ function expandImport(from: string, pattern: string, node: NodeFiles): string[] 
   }
   // containerd globs relative to its working directory, which the agent cannot know.
   if (!posix.isAbsolute(pattern)) {
-    throw new Refusal(`${from}: imports "${pattern}" is a relative glob; make it absolute, then restart this pod`);
+    throw new Refusal(
+      `${from}: imports "${pattern}" is a relative glob; make it absolute, then restart this pod`,
+    );
   }
   const dir = posix.dirname(pattern);
   if (/[*?[]/.test(dir)) {
-    throw new Refusal(`${from}: imports "${pattern}" has a wildcard in a folder name, which this agent does not follow`);
+    throw new Refusal(
+      `${from}: imports "${pattern}" has a wildcard in a folder name, which this agent does not follow`,
+    );
   }
   const names = node.list(dir);
   if (names === undefined && !node.visible(dir)) {

@@ -37,7 +37,8 @@ export function validateWithContainerd(env: AgentEnv, changes: NodeChanges, rule
       const mainText = 'text' in main ? main.text : changes.dropIn.mainText;
       const imports = changes.dropIn.imports.map((i) => (i === changes.configFile ? candidate : i));
       const edited = withImports(mainText, imports);
-      if ('refused' in edited) throw new Refusal(`the containerd config was left as it is: ${edited.refused}`);
+      if ('refused' in edited)
+        throw new Refusal(`the containerd config was left as it is: ${edited.refused}`);
       load = beside(changes.dropIn.mainPath);
       put(load, edited.text);
     } else {

@@ -69,7 +69,10 @@ const V2: Omit<ContainerdRules, 'series'> = {
 export function rulesForVersion(versionOutput: string): ContainerdRules {
   // `containerd <package> <version> <revision>`
   const m = /^v?(\d+)\.(\d+)\./.exec(versionOutput.trim().split(/\s+/)[2] ?? '');
-  if (!m) throw new Refusal(`cannot read a containerd version from \`containerd --version\`: ${versionOutput.trim()}`);
+  if (!m)
+    throw new Refusal(
+      `cannot read a containerd version from \`containerd --version\`: ${versionOutput.trim()}`,
+    );
   const series = `${m[1]}.${m[2]}`;
   const major = Number(m[1]);
   if (major === 1 && Number(m[2]) >= 6) return { ...V1, series };

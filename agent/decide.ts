@@ -37,7 +37,11 @@ export interface NodeChanges {
   /** The content the change starts from (`version = N` where the node has none): the baseline to dump. */
   readonly baseline: string;
   /** For a drop-in: the main config and its imports, to load the candidate in the drop-in's place. */
-  readonly dropIn?: { readonly mainPath: string; readonly mainText: string; readonly imports: readonly string[] };
+  readonly dropIn?: {
+    readonly mainPath: string;
+    readonly mainText: string;
+    readonly imports: readonly string[];
+  };
   /** The hosts dir containerd reads after the change (hostsDir mode). */
   readonly hostsDir?: string;
   /** Host path → content of each hosts.toml that must be written (absent or different today). */
@@ -65,7 +69,8 @@ const LEFT = 'the containerd config was left as it is';
  */
 export function decideChanges(input: DecideInput, node: NodeFiles): NodeChanges {
   const target = findTarget(input, node);
-  const partial = input.plan.mode === 'legacy' ? decideLegacy(target, input) : decideHostsDir(target, input, node);
+  const partial =
+    input.plan.mode === 'legacy' ? decideLegacy(target, input) : decideHostsDir(target, input, node);
   const edit = applyEdit(target, partial.edit, input.rules);
   return {
     configFile: target.path,
@@ -86,7 +91,12 @@ export function decideChanges(input: DecideInput, node: NodeFiles): NodeChanges 
 /** The file whose registry table is in effect, read and analysed. */
 function findTarget(input: DecideInput, node: NodeFiles): Target {
   const main = locateFile(input.configPath, node);
-  const mainTarget = readTarget(main.hostPath, main.entry.kind === 'file' ? main.entry.text : undefined, input.rules, 'main');
+  const mainTarget = readTarget(
+    main.hostPath,
+    main.entry.kind === 'file' ? main.entry.text : undefined,
+    input.rules,
+    'main',
+  );
   if (!input.rules.importsReplacePluginTables || mainTarget.config.registry.version !== 2) return mainTarget;
   const criKey = REGISTRY_TABLE[2].slice(0, 2);
   const imports = importedFiles(input.configPath, mainTarget.config.parsed, node);
@@ -117,10 +127,18 @@ function findTarget(input: DecideInput, node: NodeFiles): Target {
 
 function hasTable(text: string, key: readonly string[]): boolean {
   const analysis = analyzeConfig(text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n'));
-  return analysis.kind === 'usable' && key.reduce<unknown>((n, k) => (n as JsonMap | undefined)?.[k], analysis.parsed) !== undefined;
+  return (
+    analysis.kind === 'usable' &&
+    key.reduce<unknown>((n, k) => (n as JsonMap | undefined)?.[k], analysis.parsed) !== undefined
+  );
 }
 
-function readTarget(path: string, raw: string | undefined, rules: ContainerdRules, role: Target['role']): Target {
+function readTarget(
+  path: string,
+  raw: string | undefined,
+  rules: ContainerdRules,
+  role: Target['role'],
+): Target {
   if (raw === undefined) {
     return { path, role, form: PLAIN, config: fresh('', rules) };
   }
@@ -195,7 +213,12 @@ function decideHostsDir(target: Target, input: DecideInput, node: NodeFiles): Pa
   const hostsDir = visibleHostsDir(current === '' ? plan.hostsDir : chooseSingleDir(current, node), node);
   const migrated = migrateMirrors(registry, hostsDir, node);
   // Every key that containerd refuses or ignores next to config_path moves to a hosts file (auth stays).
-  const moved = new Set([...rules.refusedNextToConfigPath, ...rules.ignoredNextToConfigPath, 'mirrors', 'tls']);
+  const moved = new Set([
+    ...rules.refusedNextToConfigPath,
+    ...rules.ignoredNextToConfigPath,
+    'mirrors',
+    'tls',
+  ]);
   return {
     edit: {
       configPath: current === hostsDir ? undefined : hostsDir,
@@ -212,12 +235,18 @@ function decideHostsDir(target: Target, input: DecideInput, node: NodeFiles): Pa
 
 function applyEdit(target: Target, edit: RegistryEdit, rules: ContainerdRules): string | undefined {
   const nothingToDo =
-    edit.configPath === undefined && edit.removeMirrors.length === 0 && edit.removeTls.length === 0 && !edit.append;
+    edit.configPath === undefined &&
+    edit.removeMirrors.length === 0 &&
+    edit.removeTls.length === 0 &&
+    !edit.append;
   const { config } = target;
   if (nothingToDo) return undefined;
   const result = editRegistryConfig(config.text, config.parsed, config.registry, edit);
   if ('refused' in result) {
-    const where = target.role === 'drop-in' ? ` (in the drop-in ${target.path}, whose CRI table containerd ${rules.series} uses)` : '';
+    const where =
+      target.role === 'drop-in'
+        ? ` (in the drop-in ${target.path}, whose CRI table containerd ${rules.series} uses)`
+        : '';
     throw new Refusal(`${LEFT}: ${result.refused}${where}`);
   }
   const text = encodeText(result.text, target.form);
@@ -238,7 +267,9 @@ function chooseSingleDir(configPath: string, node: NodeFiles): string {
           `hosts files there would be lost; move them to ${first} and set config_path = "${first}" by hand`,
       );
     }
-    const inUse = (node.list(dir) ?? []).some((h) => node.entry(posix.join(dir, h, 'hosts.toml')).kind !== 'absent');
+    const inUse = (node.list(dir) ?? []).some(
+      (h) => node.entry(posix.join(dir, h, 'hosts.toml')).kind !== 'absent',
+    );
     if (inUse) {
       throw new Refusal(
         `config_path "${configPath}" names ${dir}, which holds hosts files that a single directory would lose; ` +
@@ -290,7 +321,8 @@ function migrateMirrors(registry: RegistrySettings, hostsDir: string, node: Node
       ...(url.startsWith('https://') ? tlsSettings(tls) : {}),
     }));
     // The wildcard's file has no server: each registry itself stays the fallback.
-    const server = host === '*' ? undefined : host === 'docker.io' ? 'https://registry-1.docker.io' : `https://${host}`;
+    const server =
+      host === '*' ? undefined : host === 'docker.io' ? 'https://registry-1.docker.io' : `https://${host}`;
     const file: HostsFile = { ...(server ? { server } : {}), hosts: hostEndpoints };
     if (hostEndpoints.length === 0) {
       throw new Refusal(

@@ -26,11 +26,14 @@ export function dumpProblems(
   }
   if (registry.config_path && rules.refusedNextToConfigPath.includes('tls')) {
     const configs = isMap(registry.configs) ? registry.configs : {};
-    const tls = Object.keys(configs).filter((h) => isMap(configs[h]) && (configs[h] as JsonMap).tls !== undefined);
+    const tls = Object.keys(configs).filter(
+      (h) => isMap(configs[h]) && (configs[h] as JsonMap).tls !== undefined,
+    );
     if (tls.length > 0) problems.push(`registry.configs.${tls[0]}.tls would sit next to config_path`);
   }
   for (const host of expect.mirrors) if (!mirrors.includes(host)) problems.push(`mirror ${host} is missing`);
-  if (outsideRegistry(old) !== outsideRegistry(next)) problems.push('settings outside the registry tables would change');
+  if (outsideRegistry(old) !== outsideRegistry(next))
+    problems.push('settings outside the registry tables would change');
   return problems;
 }
 

@@ -68,7 +68,9 @@ function readIn(work: string, file: string): string {
 /** The init container's env as the harness runs it: the rendered one plus POD_DIFFERENCES. */
 export function podEnvironment(daemonSet: Manifest, work: string): Record<string, string> {
   const init = daemonSet.spec.template.spec.initContainers[0];
-  const rendered = Object.fromEntries(init.env.map((e: { name: string; value: string }) => [e.name, e.value]));
+  const rendered = Object.fromEntries(
+    init.env.map((e: { name: string; value: string }) => [e.name, e.value]),
+  );
   const differences = Object.fromEntries(Object.entries(POD_DIFFERENCES).map(([k, d]) => [k, d.value(work)]));
   return { ...rendered, ...differences };
 }
@@ -107,7 +109,14 @@ export function containerdBinaries(series: Series): string | undefined {
 
 export function runNode(
   scenario: string,
-  options: { series: Series; daemonSet: Manifest; agentDir: string; imageLayout: string; files?: string; late?: boolean },
+  options: {
+    series: Series;
+    daemonSet: Manifest;
+    agentDir: string;
+    imageLayout: string;
+    files?: string;
+    late?: boolean;
+  },
 ): NodeRun {
   const work = tempDir(`node-${options.series}-${scenario}-`);
   writePodScript(options.daemonSet, work);
@@ -132,7 +141,11 @@ export function runNode(
       second: read('files-second.sha'),
       afterCleanup: read('files-after-cleanup.sha'),
     },
-    srv: { before: read('files-srv-before.sha'), first: read('files-srv-first.sha'), afterCleanup: read('files-srv-after-cleanup.sha') },
+    srv: {
+      before: read('files-srv-before.sha'),
+      first: read('files-srv-first.sha'),
+      afterCleanup: read('files-srv-after-cleanup.sha'),
+    },
     dumpBefore: toml('dump-before.toml'),
     dumpAfter: toml('dump-after.toml'),
     without: JSON.parse(read('pulls-without-agent.json')),
@@ -151,7 +164,8 @@ export function outsideRegistry(dump: any): string {
   delete copy.plugins?.['io.containerd.grpc.v1.cri']?.registry;
   delete copy.plugins?.['io.containerd.cri.v1.images']?.registry;
   // 1.x lists the files it loaded, in random order, the config itself included: bookkeeping, not a setting
-  if (Array.isArray(copy.imports)) copy.imports = copy.imports.filter((f: string) => f !== '/etc/containerd/config.toml').sort();
+  if (Array.isArray(copy.imports))
+    copy.imports = copy.imports.filter((f: string) => f !== '/etc/containerd/config.toml').sort();
   return canonical(copy);
 }
 
@@ -166,12 +180,16 @@ export function dumpedRegistry(dump: any, series: Series): any {
 export function dumpedRuntime(dump: any, series: Series): { systemdCgroup?: boolean; sandbox?: string } {
   if (series === '2.1') {
     return {
-      systemdCgroup: dump.plugins?.['io.containerd.cri.v1.runtime']?.containerd?.runtimes?.runc?.options?.SystemdCgroup,
+      systemdCgroup:
+        dump.plugins?.['io.containerd.cri.v1.runtime']?.containerd?.runtimes?.runc?.options?.SystemdCgroup,
       sandbox: dump.plugins?.['io.containerd.cri.v1.images']?.pinned_images?.sandbox,
     };
   }
   const cri = dump.plugins?.['io.containerd.grpc.v1.cri'];
-  return { systemdCgroup: cri?.containerd?.runtimes?.runc?.options?.SystemdCgroup, sandbox: cri?.sandbox_image };
+  return {
+    systemdCgroup: cri?.containerd?.runtimes?.runc?.options?.SystemdCgroup,
+    sandbox: cri?.sandbox_image,
+  };
 }
 
 export type Outcome = { readonly pass: true } | { readonly pass: false; readonly reason: RegExp };
@@ -264,10 +282,12 @@ export const SCENARIOS: readonly Scenario[] = [
       expectSettingsKept(run, s);
       expect(dumpedRuntime(run.dumpAfter, s).sandbox).toBe('registry.k8s.io/pause:3.9');
       expect(run.restarts.first).toBe(1);
-      expect(readIn(run.work, 'etc-first/config.toml.internal-registry.bak')).toBe(fixture('a-default-systemd.toml'));
-      expect(changedLines(fixture('a-default-systemd.toml'), readIn(run.work, 'etc-first/config.toml'))).toEqual([
-        '      config_path = "/etc/containerd/certs.d"',
-      ]);
+      expect(readIn(run.work, 'etc-first/config.toml.internal-registry.bak')).toBe(
+        fixture('a-default-systemd.toml'),
+      );
+      expect(
+        changedLines(fixture('a-default-systemd.toml'), readIn(run.work, 'etc-first/config.toml')),
+      ).toEqual(['      config_path = "/etc/containerd/certs.d"']);
     },
   },
   {
@@ -306,7 +326,9 @@ export const SCENARIOS: readonly Scenario[] = [
     files: file('d-hand-written.toml'),
     outcome: () => PASS,
     check: (run) => {
-      expect(readIn(run.work, 'etc-first/config.toml')).toBe(withRegistryTable(fixture('d-hand-written.toml')));
+      expect(readIn(run.work, 'etc-first/config.toml')).toBe(
+        withRegistryTable(fixture('d-hand-written.toml')),
+      );
     },
   },
   {
@@ -333,7 +355,8 @@ export const SCENARIOS: readonly Scenario[] = [
     files: file('g-version-3.toml'),
     // containerd 1.7 does not start on a version 3 file (1.6 starts but ignores its CRI tables)
     late: v2,
-    outcome: (s) => (v2(s) ? refused(new RegExp(`has version = 3, which containerd ${s} does not load`)) : PASS),
+    outcome: (s) =>
+      v2(s) ? refused(new RegExp(`has version = 3, which containerd ${s} does not load`)) : PASS,
     check: (run, s) => {
       if (!v2(s)) expectSettingsKept(run, s);
     },
@@ -369,10 +392,12 @@ export const SCENARIOS: readonly Scenario[] = [
       expectSettingsKept(run, s);
       expect(run.files.first).toContain('./config.toml -> /etc/containerd/real/config.toml');
       // the target edited in place (one line), the link kept
-      expect(changedLines(fixture('a-default-systemd.toml'), readIn(run.work, 'etc-first/real/config.toml'))).toEqual([
-        '      config_path = "/etc/containerd/certs.d"',
-      ]);
-      expect(readIn(run.work, 'etc-first/real/config.toml.internal-registry.bak')).toBe(fixture('a-default-systemd.toml'));
+      expect(
+        changedLines(fixture('a-default-systemd.toml'), readIn(run.work, 'etc-first/real/config.toml')),
+      ).toEqual(['      config_path = "/etc/containerd/certs.d"']);
+      expect(readIn(run.work, 'etc-first/real/config.toml.internal-registry.bak')).toBe(
+        fixture('a-default-systemd.toml'),
+      );
     },
   },
   {
@@ -392,9 +417,9 @@ export const SCENARIOS: readonly Scenario[] = [
     check: (run, s) => {
       expectSettingsKept(run, s);
       expect(run.files.first).toContain('./config.toml -> real/config.toml');
-      expect(changedLines(fixture('a-default-systemd.toml'), readIn(run.work, 'etc-first/real/config.toml'))).toEqual([
-        '      config_path = "/etc/containerd/certs.d"',
-      ]);
+      expect(
+        changedLines(fixture('a-default-systemd.toml'), readIn(run.work, 'etc-first/real/config.toml')),
+      ).toEqual(['      config_path = "/etc/containerd/certs.d"']);
     },
   },
   {
@@ -414,7 +439,9 @@ export const SCENARIOS: readonly Scenario[] = [
       } else {
         // 2.x merges key by key: the main file holds it
         expect(dropIn).toBe(fixture(`${dir}/etc/conf.d/10-systemd.toml`));
-        expect(main).toContain('[plugins."io.containerd.cri.v1.images".registry]\n  config_path = "/etc/containerd/certs.d"');
+        expect(main).toContain(
+          '[plugins."io.containerd.cri.v1.images".registry]\n  config_path = "/etc/containerd/certs.d"',
+        );
       }
     },
   },
@@ -481,9 +508,12 @@ export const SCENARIOS: readonly Scenario[] = [
     files: file('bom.toml'),
     // containerd 2.1 itself refuses such a file, so it runs on its defaults when the file arrives
     late: (s) => !v2(s),
-    outcome: (s) => (v2(s) ? PASS : refused(/starts with a UTF-8 byte order mark, which containerd 2\.1 refuses/)),
+    outcome: (s) =>
+      v2(s) ? PASS : refused(/starts with a UTF-8 byte order mark, which containerd 2\.1 refuses/),
     check: (run) => {
-      expect(readIn(run.work, 'etc-first/config.toml')).toBe(`\uFEFF${withRegistryTable(fixture('d-hand-written.toml'))}`);
+      expect(readIn(run.work, 'etc-first/config.toml')).toBe(
+        `\uFEFF${withRegistryTable(fixture('d-hand-written.toml'))}`,
+      );
     },
   },
 ];
@@ -494,73 +524,88 @@ export function defineNodeMatrix(series: Series): void {
     ['containerd', 'ctr', 'docker-registry', 'skopeo', 'umoci', 'unshare', 'ip', 'nsenter', 'setpriv'],
     true,
   );
-  describeReal(`node setup on containerd ${series} (network namespace, TEST-NET-1 ClusterIP 192.0.2.10)`, () => {
-    let imageLayout = '';
-    let version = '';
-    const shipped: Record<string, { agentDir: string; daemonSet: Manifest }> = {};
-    const table: Array<[string, string]> = [];
+  describeReal(
+    `node setup on containerd ${series} (network namespace, TEST-NET-1 ClusterIP 192.0.2.10)`,
+    () => {
+      let imageLayout = '';
+      let version = '';
+      const shipped: Record<string, { agentDir: string; daemonSet: Manifest }> = {};
+      const table: Array<[string, string]> = [];
 
-    beforeAll(() => {
-      // GIVEN: the ConfigMap's files and the DaemonSet of a fresh synth for the stand-in ClusterIP
-      shipped.hostsDir = shippedNodeSetup();
-      shipped.legacy = shippedNodeSetup({ nodeSetup: { mode: 'legacy' } });
-      imageLayout = buildOciLayout();
-      containerdBinaries(series);
-    }, 180000);
+      beforeAll(() => {
+        // GIVEN: the ConfigMap's files and the DaemonSet of a fresh synth for the stand-in ClusterIP
+        shipped.hostsDir = shippedNodeSetup();
+        shipped.legacy = shippedNodeSetup({ nodeSetup: { mode: 'legacy' } });
+        imageLayout = buildOciLayout();
+        containerdBinaries(series);
+      }, 180000);
 
-    afterAll(() => {
-      const width = Math.max(...table.map(([id]) => id.length));
-      const lines = table.map(([id, result]) => `  ${id.padEnd(width)}  ${result}`);
-      process.stdout.write(`\nnode matrix, containerd ${version || series}:\n${lines.join('\n')}\n`);
-      const out = join(CACHE, '..', 'matrix');
-      mkdirSync(out, { recursive: true });
-      writeFileSync(join(out, `${series}.json`), JSON.stringify({ series, version, table }, null, 2));
-    });
-
-    test('the harness runs the DaemonSet’s containers as rendered, except the listed differences', () => {
-      const { daemonSet } = shipped.hostsDir;
-      const init = daemonSet.spec.template.spec.initContainers[0];
-      const rendered = Object.fromEntries(init.env.map((e: { name: string; value: string }) => [e.name, e.value]));
-      const env = podEnvironment(daemonSet, '/work');
-      const changed = Object.keys(env).filter((k) => env[k] !== rendered[k]);
-      expect(changed.sort()).toEqual(Object.keys(POD_DIFFERENCES).sort());
-      for (const why of Object.values(POD_DIFFERENCES)) expect(why.why.length).toBeGreaterThan(20);
-      // the shipped commands that the harness therefore runs
-      expect(rendered.CONTAINERD_COMMAND).toBe('nsenter -t 1 -m -- containerd');
-      expect(rendered.CTR_COMMAND).toBe('nsenter -t 1 -m -- ctr');
-      expect(rendered.RESTART_COMMAND).toBe('nsenter -t 1 -m -u -i -n -p -- systemctl restart containerd');
-      expect(init.volumeMounts).toContainEqual({ name: 'host-0', mountPath: '/host/etc/containerd' });
-      expect(readFileSync(join(HERE, 'node-harness.sh'), 'utf8')).toMatch(/mount --bind -o ro "\$AGENT_DIR" \/agent/);
-    });
-
-    for (const scenario of SCENARIOS) {
-      const outcome = scenario.outcome(series);
-      const label = outcome.pass ? 'works' : 'is refused cleanly';
-      test(`${scenario.id}: ${scenario.title} ${label}`, () => {
-        const run = runNode(scenario.id, {
-          series,
-          ...shipped[scenario.mode ?? 'hostsDir'],
-          imageLayout,
-          files: scenario.files?.(series),
-          late: scenario.late?.(series) ?? false,
-        });
-        version = run.version;
-        table.push([scenario.id, 'FAILED']);
-        // the restarts went through `nsenter -t 1 …` to the test node's PID 1 and its namespaces
-        const restarts = run.systemctl.trim() === '' ? [] : run.systemctl.trim().split('\n');
-        for (const line of restarts) {
-          expect(line).toMatch(/^systemctl restart containerd: pid 1 is bash .*node-harness\.sh .*namespaces of pid 1: yes$/);
-        }
-        if (outcome.pass) {
-          expect(restarts.length).toBeGreaterThanOrEqual(run.restarts.first);
-          expectWorkingNode(run);
-          scenario.check?.(run, series);
-          table[table.length - 1] = [scenario.id, 'pass'];
-        } else {
-          expectRefusal(run, outcome.reason);
-          table[table.length - 1] = [scenario.id, `refused: ${run.stderr.replace(/^node-setup: /, '').trim().slice(0, 110)}…`];
-        }
+      afterAll(() => {
+        const width = Math.max(...table.map(([id]) => id.length));
+        const lines = table.map(([id, result]) => `  ${id.padEnd(width)}  ${result}`);
+        process.stdout.write(`\nnode matrix, containerd ${version || series}:\n${lines.join('\n')}\n`);
+        const out = join(CACHE, '..', 'matrix');
+        mkdirSync(out, { recursive: true });
+        writeFileSync(join(out, `${series}.json`), JSON.stringify({ series, version, table }, null, 2));
       });
-    }
-  });
+
+      test('the harness runs the DaemonSet’s containers as rendered, except the listed differences', () => {
+        const { daemonSet } = shipped.hostsDir;
+        const init = daemonSet.spec.template.spec.initContainers[0];
+        const rendered = Object.fromEntries(
+          init.env.map((e: { name: string; value: string }) => [e.name, e.value]),
+        );
+        const env = podEnvironment(daemonSet, '/work');
+        const changed = Object.keys(env).filter((k) => env[k] !== rendered[k]);
+        expect(changed.sort()).toEqual(Object.keys(POD_DIFFERENCES).sort());
+        for (const why of Object.values(POD_DIFFERENCES)) expect(why.why.length).toBeGreaterThan(20);
+        // the shipped commands that the harness therefore runs
+        expect(rendered.CONTAINERD_COMMAND).toBe('nsenter -t 1 -m -- containerd');
+        expect(rendered.CTR_COMMAND).toBe('nsenter -t 1 -m -- ctr');
+        expect(rendered.RESTART_COMMAND).toBe('nsenter -t 1 -m -u -i -n -p -- systemctl restart containerd');
+        expect(init.volumeMounts).toContainEqual({ name: 'host-0', mountPath: '/host/etc/containerd' });
+        expect(readFileSync(join(HERE, 'node-harness.sh'), 'utf8')).toMatch(
+          /mount --bind -o ro "\$AGENT_DIR" \/agent/,
+        );
+      });
+
+      for (const scenario of SCENARIOS) {
+        const outcome = scenario.outcome(series);
+        const label = outcome.pass ? 'works' : 'is refused cleanly';
+        test(`${scenario.id}: ${scenario.title} ${label}`, () => {
+          const run = runNode(scenario.id, {
+            series,
+            ...shipped[scenario.mode ?? 'hostsDir'],
+            imageLayout,
+            files: scenario.files?.(series),
+            late: scenario.late?.(series) ?? false,
+          });
+          version = run.version;
+          table.push([scenario.id, 'FAILED']);
+          // the restarts went through `nsenter -t 1 …` to the test node's PID 1 and its namespaces
+          const restarts = run.systemctl.trim() === '' ? [] : run.systemctl.trim().split('\n');
+          for (const line of restarts) {
+            expect(line).toMatch(
+              /^systemctl restart containerd: pid 1 is bash .*node-harness\.sh .*namespaces of pid 1: yes$/,
+            );
+          }
+          if (outcome.pass) {
+            expect(restarts.length).toBeGreaterThanOrEqual(run.restarts.first);
+            expectWorkingNode(run);
+            scenario.check?.(run, series);
+            table[table.length - 1] = [scenario.id, 'pass'];
+          } else {
+            expectRefusal(run, outcome.reason);
+            table[table.length - 1] = [
+              scenario.id,
+              `refused: ${run.stderr
+                .replace(/^node-setup: /, '')
+                .trim()
+                .slice(0, 110)}…`,
+            ];
+          }
+        });
+      }
+    },
+  );
 }
