@@ -11,7 +11,6 @@ import {
 } from '../k8s';
 import { ADDRESS_SOURCE_ANNOTATION, selectorLabels, workloadLabels } from '../labels';
 import type { RegistryAddress } from '../registry-address';
-import { pullPolicyFor } from '../image-reference';
 import { exceptionAnnotations, type PolicyException } from '../policy-exceptions';
 import { resourceRequirements } from '../resources';
 import { restrictedContainerSecurityContext } from '../security';
@@ -27,6 +26,7 @@ import {
   READY_FILE,
   STATUS_DIR,
 } from './contract';
+import { NODE_SETUP_PULL_POLICY, nodeSetupImages } from './node-images';
 import { renderNodeSetupFiles } from './node-plan';
 
 export { AGENT_KEY } from './contract';
@@ -75,6 +75,12 @@ export const NODE_AGENT_EXCEPTIONS: readonly PolicyException[] = [
     reason: "the agent writes containerd's hosts files and config.toml there, atomically, with a backup",
   },
   {
+    kubeScore: 'container-image-pull-policy',
+    checkov: 'CKV_K8S_15',
+    reason:
+      'IfNotPresent for exact version tags: a node that restarts while Docker Hub (or the mirror) is unreachable must still start its node-setup pod',
+  },
+  {
     kubeLinter: 'no-liveness-probe',
     polaris: 'livenessProbeMissing',
     reason:
@@ -108,10 +114,8 @@ export class NodeSetup extends Construct {
       data,
     });
 
-    const mounted = [
-      CONTAINERD_DIR,
-      ...(isInside(nodeSetup.hostsDir, CONTAINERD_DIR) ? [] : [nodeSetup.hostsDir]),
-    ];
+    const mounted = mountedHostPaths(nodeSetup);
+    const images = nodeSetupImages(nodeSetup);
     const hostVolumes: Volume[] = mounted.map((path, i) => ({
       name: `host-${i}`,
       // /etc/containerd may not exist yet on a node that runs on containerd's defaults.
@@ -137,7 +141,12 @@ export class NodeSetup extends Construct {
         selector: { matchLabels: selectorLabels(name) },
         updateStrategy: {
           type: 'RollingUpdate',
-          rollingUpdate: { maxUnavailable: IntOrString.fromNumber(nodeSetup.maxUnavailable) },
+          rollingUpdate: {
+            maxUnavailable:
+              typeof nodeSetup.maxUnavailable === 'number'
+                ? IntOrString.fromNumber(nodeSetup.maxUnavailable)
+                : IntOrString.fromString(nodeSetup.maxUnavailable),
+          },
         },
         template: {
           metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: configHash(data) } },
@@ -152,8 +161,8 @@ export class NodeSetup extends Construct {
             initContainers: [
               {
                 name: 'configure',
-                image: nodeSetup.agentImage,
-                imagePullPolicy: pullPolicyFor(nodeSetup.agentImage),
+                image: images.agent,
+                imagePullPolicy: NODE_SETUP_PULL_POLICY,
                 command: ['node', `${AGENT_DIR}/${AGENT_KEY}`],
                 env,
                 // nsenter into PID 1's namespaces (restart, config dump) needs full privileges.
@@ -170,8 +179,8 @@ export class NodeSetup extends Construct {
             containers: [
               {
                 name: 'ready',
-                image: nodeSetup.pauseImage,
-                imagePullPolicy: pullPolicyFor(nodeSetup.pauseImage),
+                image: images.pause,
+                imagePullPolicy: NODE_SETUP_PULL_POLICY,
                 command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 3600 & wait $!; done'],
                 readinessProbe: {
                   exec: { command: ['cat', `${STATUS_DIR}/${READY_FILE}`] },
@@ -200,4 +209,13 @@ export class NodeSetup extends Construct {
 
 function isInside(path: string, dir: string): boolean {
   return path === dir || path.startsWith(`${dir}/`);
+}
+
+/** /etc/containerd, the hosts dir and nodeSetup.extraHostPaths, each once and none inside another. */
+export function mountedHostPaths(nodeSetup: NodeSetupConfig): string[] {
+  const mounted: string[] = [];
+  for (const path of [CONTAINERD_DIR, nodeSetup.hostsDir, ...nodeSetup.extraHostPaths]) {
+    if (!mounted.some((m) => isInside(path, m))) mounted.push(path);
+  }
+  return mounted.filter((path) => !mounted.some((m) => m !== path && isInside(path, m)));
 }
