@@ -170,7 +170,9 @@ describe.each([
 
   test('pull policy: Always for a tag, IfNotPresent only for a digest (kube-score container-image-pull-policy, Checkov CKV_K8S_15)', () => {
     const pinnedNodeImages = (w: Workload) =>
-      w.object.metadata.annotations?.['kube-score/ignore']?.split(',').includes('container-image-pull-policy');
+      w.object.metadata.annotations?.['kube-score/ignore']
+        ?.split(',')
+        .includes('container-image-pull-policy');
     for (const w of workloads(objects)) {
       for (const c of w.containers) {
         // the node-setup DaemonSet's exception: IfNotPresent for its exact version tags (issue 10)
@@ -178,7 +180,11 @@ describe.each([
         expect(c.imagePullPolicy).toBe(expected);
       }
     }
-    expect(workloads(objects).filter(pinnedNodeImages).map((w) => w.object.kind)).toEqual(['DaemonSet']);
+    expect(
+      workloads(objects)
+        .filter(pinnedNodeImages)
+        .map((w) => w.object.kind),
+    ).toEqual(['DaemonSet']);
   });
 
   test('CPU, memory and ephemeral-storage requests and limits (kube-linter unset-cpu/memory-requirements, kube-score container-resources and container-ephemeral-storage-request-and-limit, Polaris, Checkov CKV_K8S_10-13)', () => {
