@@ -13,6 +13,12 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # Mounts, network, registry; /etc/containerd is $WORK/etc, also seen by the agent at /host/etc/containerd.
 node_env_setup() {
+  node_mounts
+  node_registry
+}
+
+# The node's folders, each a folder of $WORK in this mount namespace.
+node_mounts() {
   mount --make-rprivate /
   mkdir -p "$WORK"/{etc,lib,run,reg,status,host,srv} /etc/containerd /var/lib/containerd /run/containerd /host
   # The series under test as the node's own binaries: the agent's `nsenter -t 1 -m -- containerd`
@@ -20,8 +26,6 @@ node_env_setup() {
   if [ -n "${CONTAINERD_BINARIES:-}" ]; then
     for bin in containerd ctr containerd-shim-runc-v2; do mount --bind "$CONTAINERD_BINARIES/usr/bin/$bin" "/usr/bin/$bin"; done
   fi
-  # A folder outside the agent's mounts, for configs that link there.
-  mount --bind "$WORK/srv" /srv
   if [ -n "${ETC_TMPFS_SIZE:-}" ]; then mount -t tmpfs -o "size=$ETC_TMPFS_SIZE" tmpfs "$WORK/etc"; fi
   mount --bind "$WORK/etc" /etc/containerd
   mount --bind "$WORK/lib" /var/lib/containerd
@@ -29,8 +33,13 @@ node_env_setup() {
   mount --bind "$WORK/host" /host
   mkdir -p /host/etc/containerd
   mount --bind "$WORK/etc" /host/etc/containerd
-
+  # A folder outside the agent's mounts, for configs that link there.
+  mount --bind "$WORK/srv" /srv
   ip link set lo up
+}
+
+# The stand-in ClusterIP on a veth pair inside the namespace, the registry on it, and the image pushed.
+node_registry() {
   ip link add veth-node type veth peer name veth-peer
   ip addr add "$IP/24" dev veth-node
   ip link set veth-node up

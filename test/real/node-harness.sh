@@ -89,5 +89,5 @@ snapshot second /etc/containerd
 run_pod cleanup AGENT_MODE=cleanup
 snapshot after-cleanup /etc/containerd
 snapshot srv-after-cleanup /srv
-echo "$(cri_status)" > "$WORK/cri-after-cleanup"
+cri_status > "$WORK/cri-after-cleanup"
 kill "$(cat "$WORK/containerd.pid")" 2>/dev/null || true
