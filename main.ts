@@ -2,10 +2,9 @@ import { assertNoPlaceholderIn } from './lib/apps/image-placeholder';
 import { buildApp } from './lib/build-app';
 import { reportFailure } from './lib/cli-errors';
 import { loadConfig } from './lib/config/load';
-import { writeKustomization } from './lib/delivery/kustomization';
 import { loadServiceLookup } from './lib/discovery/load-service-lookup';
 import { resolveRegistryAddress } from './lib/resolve-registry-address';
-import { renderManifestStream, writeManifestsAtomically } from './lib/write-manifests';
+import { outputFolderOf, renderManifestStream, writeOutput } from './lib/write-manifests';
 
 async function main(): Promise<void> {
   const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
@@ -20,9 +19,7 @@ async function main(): Promise<void> {
     process.stdout.write(renderManifestStream(synthesize));
     return;
   }
-  const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
-  writeManifestsAtomically(outdir, synthesize);
-  writeKustomization(outdir);
+  writeOutput(outputFolderOf(process.env), synthesize);
 }
 
 main().catch((error: unknown) => {
