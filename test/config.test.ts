@@ -217,7 +217,7 @@ describe('bad input, one kind at a time', () => {
   });
 
   test('wrong shapes', () => {
-    expect(problemsOf({ apps: { name: 'a' } })).toEqual([`apps: {"name":"a"} is not a list`]);
+    expect(problemsOf({ apps: { name: 'a' } })).toEqual([`apps: a mapping is not a list`]);
     expect(problemsOf({ registry: 'x' })).toEqual([expect.stringMatching(/^registry: 'x' is not a mapping/)]);
     expect(problemsOf({ registry: { deleteEnabled: 'yes' } })).toEqual([
       "registry.deleteEnabled: 'yes' is not true or false",

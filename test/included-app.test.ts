@@ -66,7 +66,7 @@ describe("the seed's app-deployment.yaml brought along", () => {
       'YAML that is not Kubernetes',
       'hello: world\n',
       '',
-      /is not Kubernetes YAML: document 1 needs apiVersion, kind and metadata\.name/,
+      /document 1: is not Kubernetes YAML: it needs apiVersion, kind and metadata\.name/,
     ],
     [
       'no placeholder',
@@ -78,7 +78,7 @@ describe("the seed's app-deployment.yaml brought along", () => {
       'another namespace',
       SEED_DEPLOYMENT.replace('{name: easy-kanban}', '{name: easy-kanban, namespace: other}'),
       '    podSecurity: baseline\n',
-      /puts Deployment\/easy-kanban in namespace other; apps\[0\]\.namespace is easy-kanban/,
+      /puts Deployment\/easy-kanban in namespace 'other'; apps\[0\]\.namespace is easy-kanban/,
     ],
     [
       'pods short of the namespace’s Pod Security level',

@@ -32,6 +32,11 @@ export interface ValidationResult {
   readonly issues: readonly ConfigIssue[];
   /** Things that work but that a careful operator wants to hear about. */
   readonly warnings: readonly string[];
+  /**
+   * The config as read, with defaults in place of the fields that have issues: lets the loader
+   * check what depends on valid fields (included manifests) in the same run.
+   */
+  readonly draft: SynthConfig;
 }
 
 const label: Check<string> = (v) =>
@@ -81,8 +86,9 @@ export function validateConfig(raw: unknown, labelOf?: (path: string) => string)
       'registry.storage.type: emptyDir loses every pushed image when the registry pod is replaced',
     );
   }
-  if (reader.issues.length > 0) return { issues: reader.issues, warnings };
-  return { config: { registry, discovery, delivery, nodeSetup, apps }, issues: [], warnings };
+  const draft = { registry, discovery, delivery, nodeSetup, apps };
+  if (reader.issues.length > 0) return { issues: reader.issues, warnings, draft };
+  return { config: draft, issues: [], warnings, draft };
 }
 
 function readResources(
@@ -234,6 +240,7 @@ function readApp(reader: FieldReader, raw: unknown, path: string): AppConfig {
     'readOnlyRootFilesystem',
     'manifest',
     'podSecurity',
+    'allowKinds',
   ]);
   const levels: PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
   const name = reader.string(`${path}.name`, a.name ?? '', '', label);
@@ -270,6 +277,13 @@ function readApp(reader: FieldReader, raw: unknown, path: string): AppConfig {
       /\.ya?ml$/.test(v) ? undefined : 'is not the path of a .yaml or .yml file',
     ),
     podSecurity: reader.oneOf(`${path}.podSecurity`, a.podSecurity, d.podSecurity, levels),
+    allowKinds: reader.list(`${path}.allowKinds`, a.allowKinds, d.allowKinds, (item, itemPath) =>
+      reader.string(itemPath, item, '', (v) =>
+        /^[A-Z][A-Za-z0-9]{0,62}$/.test(v)
+          ? undefined
+          : 'is not a Kubernetes kind such as ClusterRoleBinding',
+      ),
+    ),
   };
 }
 
