@@ -2,6 +2,7 @@ import { assertNoPlaceholderIn } from './lib/apps/image-placeholder';
 import { buildApp } from './lib/build-app';
 import { reportFailure } from './lib/cli-errors';
 import { loadConfig } from './lib/config/load';
+import { assertOneOwnerPerObject } from './lib/object-owners';
 import { loadServiceLookup } from './lib/discovery/load-service-lookup';
 import { resolveRegistryAddress } from './lib/resolve-registry-address';
 import { outputFolderOf, renderManifestStream, writeOutput } from './lib/write-manifests';
@@ -12,7 +13,9 @@ async function main(): Promise<void> {
   warnings.forEach(warn);
   const address = await resolveRegistryAddress(config, process.env, loadServiceLookup, warn);
   const synthesize = (dir: string) => {
-    buildApp(config, address, dir).synth();
+    const app = buildApp(config, address, dir);
+    assertOneOwnerPerObject(app);
+    app.synth();
     assertNoPlaceholderIn(dir);
   };
   if (process.argv.includes('--stdout')) {

@@ -14,3 +14,24 @@ export function isDns1123Subdomain(value: string): boolean {
 export function serviceDnsName(name: string, namespace: string, clusterDomain: string): string {
   return `${name}.${namespace}.svc.${clusterDomain}`;
 }
+
+/** Kubernetes' limit on an object name that is a DNS-1123 label, and on a label value. */
+export const MAX_LABEL_LENGTH = 63;
+
+/** Namespaces every cluster has; the output never creates them. */
+export const BUILT_IN_NAMESPACES: ReadonlySet<string> = new Set([
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+]);
+
+const NODE_SETUP_SUFFIX = '-node-setup';
+
+/** Name of the node-setup ConfigMap and DaemonSet, and their pods' `app` label. */
+export function nodeSetupName(registryName: string): string {
+  return `${registryName}${NODE_SETUP_SUFFIX}`;
+}
+
+/** The longest `registry.name` whose derived names stay within Kubernetes' limits. */
+export const MAX_REGISTRY_NAME_LENGTH = MAX_LABEL_LENGTH - NODE_SETUP_SUFFIX.length;

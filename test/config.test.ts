@@ -240,7 +240,7 @@ describe('bad input, one kind at a time', () => {
       }),
     ).toEqual([
       "registry.aliases[1]: 'x:5000' is not a host name (DNS-1123 subdomain, without port)",
-      "registry.aliases[2]: 'internal-registry.kube-system.svc.cluster.local' is listed already (or is the service name); remove it",
+      "registry.aliases[2]: 'internal-registry.kube-system.svc.cluster.local' is listed already (or is the service name or the ClusterIP); remove it",
     ]);
   });
 });

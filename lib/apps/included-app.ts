@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { AppConfig } from '../config/types';
@@ -24,6 +25,7 @@ export class IncludedApp extends Construct {
   public readonly apiObjects: readonly ApiObject[];
   /** The image reference that replaced each placeholder. */
   public readonly image: string;
+  private readonly sources = new Map<ApiObject, string>();
 
   constructor(scope: Construct, id: string, props: IncludedAppProps) {
     super(scope, id);
@@ -38,7 +40,20 @@ export class IncludedApp extends Construct {
         ...(namespace === undefined ? {} : { namespace }),
         annotations: { ...object.metadata.annotations, [ADDRESS_SOURCE_ANNOTATION]: address.source },
       };
-      return new ApiObject(this, `${object.kind}-${object.metadata.name}`, { ...object, metadata });
+      const apiObject = new ApiObject(this, `${object.kind}-${object.metadata.name}`, {
+        ...object,
+        metadata,
+      });
+      this.sources.set(
+        apiObject,
+        `${basename(app.included!.file)} document ${document.index} (app ${app.name}'s manifest)`,
+      );
+      return apiObject;
     });
+  }
+
+  /** Where an object of this manifest comes from, for messages: the file and the document. */
+  public sourceOf(object: ApiObject): string {
+    return this.sources.get(object) ?? `app ${this.node.id}'s manifest`;
   }
 }

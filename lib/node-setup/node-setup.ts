@@ -1,3 +1,4 @@
+import { nodeSetupName } from '../names';
 import { Construct } from 'constructs';
 import type { NodeSetupConfig, RegistryConfig, ResourcesConfig } from '../config/types';
 import {
@@ -90,7 +91,7 @@ export class NodeSetup extends Construct {
   constructor(scope: Construct, id: string, props: NodeSetupProps) {
     super(scope, id);
     const { registry, nodeSetup, address } = props;
-    const name = `${registry.name}-node-setup`;
+    const name = nodeSetupName(registry.name);
     const labels = workloadLabels(name, 'node-setup');
     const data = { ...renderNodeSetupFiles(nodeSetup, address), [AGENT_KEY]: props.agentScript };
     const metadata = { name, namespace: registry.namespace, labels };

@@ -2,6 +2,9 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { RegistryConfig } from '../config/types';
 import type { RegistryAddress } from '../registry-address';
+import { KubeNamespace } from '../k8s';
+import { MANAGED_BY } from '../labels';
+import { REGISTRY_NAMESPACE_POD_SECURITY } from '../pod-security';
 import { InternalRegistry } from './internal-registry';
 import { LocalRegistryHosting } from './local-registry-hosting';
 
@@ -13,15 +16,35 @@ export interface RegistryChartProps {
    * @default - not advertised
    */
   readonly advertise?: { readonly pushHost: string; readonly help: string };
+  /**
+   * Create the registry's namespace, first, at the Pod Security level the node agent needs.
+   * @default false
+   */
+  readonly createNamespace?: boolean;
 }
 
-/** Everything the registry needs in its namespace (the namespace itself, kube-system, exists). */
+/** Everything the registry needs in its namespace, and the namespace when it is not a built-in one. */
 export class RegistryChart extends Chart {
   public readonly registry: InternalRegistry;
+  public readonly namespaceObject?: KubeNamespace;
 
   constructor(scope: Construct, id: string, props: RegistryChartProps) {
     super(scope, id);
+    if (props.createNamespace ?? false) {
+      const level = REGISTRY_NAMESPACE_POD_SECURITY;
+      this.namespaceObject = new KubeNamespace(this, 'Namespace', {
+        metadata: {
+          name: props.registry.namespace,
+          labels: {
+            'app.kubernetes.io/managed-by': MANAGED_BY,
+            'pod-security.kubernetes.io/enforce': level,
+            'pod-security.kubernetes.io/warn': level,
+          },
+        },
+      });
+    }
     this.registry = new InternalRegistry(this, 'Registry', props);
+    if (this.namespaceObject) this.registry.node.addDependency(this.namespaceObject);
     if (props.advertise) {
       new LocalRegistryHosting(this, 'Advertisement', { address: props.address, ...props.advertise });
     }
