@@ -2,8 +2,8 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { RegistryConfig } from '../config/types';
 import type { RegistryAddress } from '../registry-address';
-import { KubeNamespace } from '../k8s';
-import { MANAGED_BY } from '../labels';
+import type { KubeNamespace } from '../k8s';
+import { podSecurityNamespace } from '../namespace';
 import { REGISTRY_NAMESPACE_POD_SECURITY } from '../pod-security';
 import { InternalRegistry } from './internal-registry';
 import { LocalRegistryHosting } from './local-registry-hosting';
@@ -31,17 +31,12 @@ export class RegistryChart extends Chart {
   constructor(scope: Construct, id: string, props: RegistryChartProps) {
     super(scope, id);
     if (props.createNamespace ?? false) {
-      const level = REGISTRY_NAMESPACE_POD_SECURITY;
-      this.namespaceObject = new KubeNamespace(this, 'Namespace', {
-        metadata: {
-          name: props.registry.namespace,
-          labels: {
-            'app.kubernetes.io/managed-by': MANAGED_BY,
-            'pod-security.kubernetes.io/enforce': level,
-            'pod-security.kubernetes.io/warn': level,
-          },
-        },
-      });
+      this.namespaceObject = podSecurityNamespace(
+        this,
+        'Namespace',
+        props.registry.namespace,
+        REGISTRY_NAMESPACE_POD_SECURITY,
+      );
     }
     this.registry = new InternalRegistry(this, 'Registry', props);
     if (this.namespaceObject) this.registry.node.addDependency(this.namespaceObject);
