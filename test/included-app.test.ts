@@ -59,6 +59,27 @@ describe("the seed's app-deployment.yaml brought along", () => {
     expect(deployment.metadata.namespace).toBe('easy-kanban');
   });
 
+  test('a granted cluster-scoped kind comes out without a namespace; the placeholder is replaced in values only', () => {
+    // GIVEN
+    const binding =
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: web-view}\n' +
+      'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\n' +
+      'subjects: [{kind: ServiceAccount, name: default, namespace: easy-kanban}]\n';
+    const manifest = `# IMAGE_NAME_PLACEHOLDER in a comment is dropped\n${SEED_DEPLOYMENT}---\n${binding}`;
+    // WHEN
+    const { out, result } = synthWith(
+      configFor(manifest, '    podSecurity: baseline\n    allowKinds: [ClusterRoleBinding]\n'),
+    );
+    // THEN
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const objects = readManifestDir(out)[2].objects;
+    const crb = objects.find((o) => o.kind === 'ClusterRoleBinding')!;
+    expect(crb.metadata.name).toBe('web-view');
+    expect(crb.metadata.namespace).toBeUndefined();
+    expect(readManifestDir(out)[2].text).not.toContain('IMAGE_NAME_PLACEHOLDER');
+  });
+
   const bad: Array<[string, string | undefined, string, RegExp]> = [
     ['a missing file', undefined, '', /apps\[0\]\.manifest: '.*app\.yaml' does not exist/],
     ['a file that is not YAML', 'kind: [\n', '', /apps\[0\]\.manifest: .* is not valid YAML/],
