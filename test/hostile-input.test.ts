@@ -139,10 +139,15 @@ const classes: Record<string, Case[]> = {
   ],
   'every object has one owner': [
     {
+      name: 'an app named like the node setup in its namespace',
+      config: 'apps:\n  - name: internal-registry-node-setup\n    namespace: kube-system\n',
+      message:
+        /apps\[0\]\.name: 'internal-registry-node-setup' is taken by the registry in namespace kube-system/,
+    },
+    {
       name: 'an app named like the registry in its namespace',
       config: 'apps:\n  - name: internal-registry\n    namespace: kube-system\n',
-      message:
-        /apps\/Deployment kube-system\/internal-registry comes from both the registry .* and the app internal-registry/,
+      message: /apps\[0\]\.name: 'internal-registry' is taken by the registry in namespace kube-system/,
     },
     {
       name: 'a manifest Service internal-registry in kube-system',

@@ -115,6 +115,7 @@ export function validateConfig(raw: unknown, labelOf?: (path: string) => string)
   const apps = readApps(reader, top.apps);
   checkServiceCidr(reader, registry, warnings);
   checkAliases(reader, registry);
+  checkReservedAppNames(reader, registry, apps);
   checkSharedNamespace(reader, registry, apps);
   if (registry.imageDigest && registry.image.includes('@')) {
     reader.fail(
@@ -396,6 +397,23 @@ function checkAliases(reader: FieldReader, registry: RegistryConfig): void {
         path,
         `is ${alias.length} characters: its ConfigMap key ${key.slice(0, 20)}… would be ${key.length}, ` +
           `over Kubernetes' 253; use a name of at most ${alias.length - (key.length - 253)}`,
+      );
+    }
+  });
+}
+
+/** The registry's and the node setup's names select their pods (`app=<name>`) in kubectl and doctor. */
+function checkReservedAppNames(
+  reader: FieldReader,
+  registry: RegistryConfig,
+  apps: readonly AppConfig[],
+): void {
+  const reserved = [registry.name, nodeSetupName(registry.name)];
+  apps.forEach((app, index) => {
+    if (app.namespace === registry.namespace && reserved.includes(app.name)) {
+      reader.fail(
+        `apps[${index}].name`,
+        `'${app.name}' is taken by the registry in namespace ${app.namespace}; give the app another name or namespace`,
       );
     }
   });
