@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inPool, ROOT, runBundleAsync, treeDigest, type RunResult } from './support/run';
 import { tempDir } from './support/synth';
@@ -470,6 +470,26 @@ const classes: Record<string, Case[]> = {
       env: { ARGOCD_APP_SOURCE_PATH: '.', PARAM_SYNTH_CONFIG: '/etc/hostname', SYNTH_CONFIG: '' },
       message: /PARAM_SYNTH_CONFIG: '\/etc\/hostname' resolves outside the repository/,
     },
+    {
+      name: 'Argo CD plugin: a manifest outside the repository',
+      manifest: deployment(),
+      env: { ARGOCD_APP_NAME: 'x', SYNTH_CONFIG: '{inRepo}' },
+      setup: (r) =>
+        writeInRepo(`apps:\n  - name: a\n    manifest: ${join(r, 'app.yaml')}\n    podSecurity: baseline\n`),
+      message: /apps\[0\]\.manifest: '.*app\.yaml' resolves outside the repository/,
+    },
+    {
+      name: 'Argo CD plugin: a manifest linked from inside the repository to outside',
+      manifest: deployment(),
+      env: { ARGOCD_APP_NAME: 'x', SYNTH_CONFIG: '{inRepo}' },
+      setup: (r) => {
+        const config = writeInRepo(
+          'apps:\n  - name: a\n    manifest: link.yaml\n    podSecurity: baseline\n',
+        );
+        symlinkSync(join(r, 'app.yaml'), join(dirname(config), 'link.yaml'));
+      },
+      message: /apps\[0\]\.manifest: 'link\.yaml' resolves outside the repository/,
+    },
   ],
   'what the API server would refuse is refused at synth': [
     {
@@ -601,6 +621,16 @@ const classes: Record<string, Case[]> = {
   ],
 };
 
+/** A config inside this repository (build/ is not committed), for the Argo CD cases. */
+const inRepo = new Map<string, string>();
+let inRepoRoot: string | undefined;
+function writeInRepo(text: string): string {
+  inRepoRoot ??= mkdtempSync(join(ROOT, 'build', 'hostile-'));
+  const dir = mkdtempSync(join(inRepoRoot, 'case-'));
+  writeFileSync(join(dir, 'config.yaml'), text);
+  return join(dir, 'config.yaml');
+}
+
 const cases = Object.entries(classes).flatMap(([cls, list]) => list.map((c) => ({ cls, ...c })));
 let golden: string;
 const outcomes = new Map<
@@ -613,7 +643,10 @@ function makeRepo(c: Case): string {
   cpSync(golden, repo, { recursive: true });
   writeFileSync(join(repo, 'config.yaml'), c.config ?? '{}\n');
   if (c.manifest !== undefined) writeFileSync(join(repo, 'app.yaml'), c.manifest);
+  const before = new Set(inRepoRoot ? readdirSync(inRepoRoot) : []);
   c.setup?.(repo);
+  const created = inRepoRoot ? readdirSync(inRepoRoot).filter((d) => !before.has(d)) : [];
+  if (created.length === 1) inRepo.set(repo, join(inRepoRoot!, created[0], 'config.yaml'));
   return repo;
 }
 
@@ -638,7 +671,7 @@ beforeAll(async () => {
         SYNTH_CONFIG: join(repo, 'config.yaml'),
         CDK8S_OUTDIR: join(repo, 'dist'),
         ...c.env,
-      }).map(([k, v]) => [k, v.replace('{repo}', repo)]),
+      }).map(([k, v]) => [k, v.replace('{repo}', repo).replace('{inRepo}', inRepo.get(repo) ?? '')]),
     );
     const before = treeDigest(dirname(repo));
     const result = await runBundleAsync('main.js', env, [], c.cwd ? repo : ROOT);
@@ -647,6 +680,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
+  if (inRepoRoot) rmSync(inRepoRoot, { recursive: true, force: true });
   const refused = [...outcomes.values()].filter((o) => o.result.status === 2).length;
   process.stdout.write(`hostile inputs: ${outcomes.size} tried, ${refused} refused with exit 2\n`);
 });

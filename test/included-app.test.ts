@@ -52,6 +52,12 @@ describe("the seed's app-deployment.yaml brought along", () => {
     expect(file.objects.flatMap(schemaProblems)).toEqual([]);
   });
 
+  test('as an Argo CD plugin, a config and manifest inside the repository are read', () => {
+    const { result } = synthWith('examples/seed-manifest.yaml', { ARGOCD_APP_NAME: 'registry' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
   test('an object without a namespace gets the app’s', () => {
     const { out, result } = synthWith(configFor(SEED_DEPLOYMENT, '    podSecurity: baseline\n'));
     expect(result.status).toBe(0);
