@@ -62,14 +62,17 @@ function factsOf(path: string, readMarker: boolean): PathFacts {
   return {
     type: 'folder',
     entries,
-    marker: hasMarker ? readFileSync(join(path, OUTPUT_MARKER), 'utf8') : undefined,
+    marker: hasMarker ? head(join(path, OUTPUT_MARKER), MAX_MARKER_BYTES) : undefined,
   };
 }
 
-function head(path: string): string {
+/** A marker longer than this is not synth's (it lists a few file names); reading stops there. */
+const MAX_MARKER_BYTES = 64 * 1024;
+
+function head(path: string, bytes = 200): string {
   const fd = openSync(path, 'r');
   try {
-    const buffer = Buffer.alloc(200);
+    const buffer = Buffer.alloc(bytes);
     return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
   } finally {
     closeSync(fd);
