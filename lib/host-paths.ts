@@ -1,7 +1,18 @@
 import { posix } from 'node:path';
 
 /** Host folders a hostPath mount must never be, nor contain: mounting one read-write gives the node away. */
-const NEVER_MOUNTED = ['/', '/etc', '/proc', '/sys', '/dev', '/run', '/var/lib/kubelet'];
+const NEVER_MOUNTED = [
+  '/',
+  '/etc',
+  '/proc',
+  '/sys',
+  '/dev',
+  '/run',
+  '/var/lib/kubelet',
+  '/usr',
+  '/home',
+  '/root',
+];
 /** Host folders nothing below may be mounted either: kernel and device interfaces, runtime sockets, kubelet state. */
 const NOTHING_BELOW = ['/proc', '/sys', '/dev', '/run', '/var/lib/kubelet'];
 

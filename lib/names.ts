@@ -1,3 +1,5 @@
+import { nodeSetupName } from './node-setup/contract';
+
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A Kubernetes object name or namespace: a DNS-1123 label, at most 63 characters. */
@@ -26,12 +28,5 @@ export const BUILT_IN_NAMESPACES: ReadonlySet<string> = new Set([
   'kube-node-lease',
 ]);
 
-const NODE_SETUP_SUFFIX = '-node-setup';
-
-/** Name of the node-setup ConfigMap and DaemonSet, and their pods' `app` label. */
-export function nodeSetupName(registryName: string): string {
-  return `${registryName}${NODE_SETUP_SUFFIX}`;
-}
-
 /** The longest `registry.name` whose derived names stay within Kubernetes' limits. */
-export const MAX_REGISTRY_NAME_LENGTH = MAX_LABEL_LENGTH - NODE_SETUP_SUFFIX.length;
+export const MAX_REGISTRY_NAME_LENGTH = MAX_LABEL_LENGTH - nodeSetupName('').length;

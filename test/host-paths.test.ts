@@ -27,6 +27,8 @@ describe('host paths are normalised, then checked', () => {
     ['/var/lib/kubelet/pods', "lies in the node's /var/lib/kubelet"],
     ['/var/lib', "contains the node's /var/lib/kubelet"],
     ['/var', "contains the node's /var/lib/kubelet"],
+    ['/usr', "is the node's /usr"],
+    ['/root', "is the node's /root"],
   ])('%s is refused: %s', (path, reason) => {
     expect(refuseHostPath(path)).toBe(reason);
   });

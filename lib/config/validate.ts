@@ -5,10 +5,10 @@ import {
   isDns1123Label,
   isDns1123Subdomain,
   MAX_REGISTRY_NAME_LENGTH,
-  nodeSetupName,
   serviceDnsName,
 } from '../names';
 import { hostsFileKey } from '../node-setup/configmap-keys';
+import { nodeSetupName } from '../node-setup/contract';
 import {
   formatIp,
   hostWithPort,
@@ -28,6 +28,7 @@ import {
 import { FieldReader, type Check, type ConfigIssue } from './field-reader';
 import { REGISTRY_NAMESPACE_POD_SECURITY } from '../pod-security';
 import { readDelivery } from './read-delivery';
+import { NODE_ROLLOUT_KEYS, readNodeRollout } from './read-node-rollout';
 import type {
   AddressSourceMode,
   AppConfig,
@@ -251,6 +252,7 @@ function readNodeSetup(reader: FieldReader, raw: unknown): NodeSetupConfig {
     'agentImage',
     'pauseImage',
     'restartCommand',
+    ...NODE_ROLLOUT_KEYS,
   ]);
   const modes: NodeSetupMode[] = ['hostsDir', 'legacy'];
   const flavors: NodeFlavor[] = ['containerd', 'k3s', 'rke2'];
@@ -258,7 +260,7 @@ function readNodeSetup(reader: FieldReader, raw: unknown): NodeSetupConfig {
     mode: reader.oneOf('nodeSetup.mode', n.mode, d.mode, modes),
     hostsDir: readHostPath(reader, 'nodeSetup.hostsDir', n.hostsDir, d.hostsDir),
     flavor: reader.oneOf('nodeSetup.flavor', n.flavor, d.flavor, flavors),
-    maxUnavailable: reader.integer('nodeSetup.maxUnavailable', n.maxUnavailable, d.maxUnavailable, 1, 10000),
+    ...readNodeRollout(reader, n, d),
     agentImage: reader.string('nodeSetup.agentImage', n.agentImage, d.agentImage, pinnedImage),
     pauseImage: reader.string('nodeSetup.pauseImage', n.pauseImage, d.pauseImage, pinnedImage),
     restartCommand: reader.string('nodeSetup.restartCommand', n.restartCommand, d.restartCommand, (v) =>

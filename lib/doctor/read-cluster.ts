@@ -1,6 +1,6 @@
-import { nodeSetupName } from '../names';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { SynthConfig } from '../config/types';
+import { nodeSetupName } from '../node-setup/contract';
 import type { ClusterState } from './findings';
 
 /** Reads what the doctor compares, with the kubeconfig (or service account) discovery uses. */
