@@ -2,12 +2,12 @@ import { assertNoPlaceholderIn } from './lib/apps/image-placeholder';
 import { buildApp } from './lib/build-app';
 import { reportFailure, reportStreamFailure } from './lib/cli-errors';
 import { loadConfig } from './lib/config/load';
-import { writeKustomization } from './lib/delivery/kustomization';
+import { assertOneOwnerPerObject } from './lib/object-owners';
 import { loadServiceLookup } from './lib/discovery/load-service-lookup';
 import { useFastYaml } from './lib/fast-yaml';
 import { resolveRegistryAddress } from './lib/resolve-registry-address';
 import { synthOnce } from './lib/synth-once';
-import { renderManifestStream, writeManifestsAtomically } from './lib/write-manifests';
+import { outputFolderOf, renderManifestStream, writeOutput } from './lib/write-manifests';
 
 const toStdout = process.argv.includes('--stdout');
 
@@ -18,16 +18,16 @@ async function main(): Promise<void> {
   warnings.forEach(warn);
   const address = await resolveRegistryAddress(config, process.env, loadServiceLookup, warn);
   const synthesize = (dir: string) => {
-    synthOnce(buildApp(config, address, dir));
+    const app = buildApp(config, address, dir);
+    assertOneOwnerPerObject(app);
+    synthOnce(app);
     assertNoPlaceholderIn(dir);
   };
   if (toStdout) {
     process.stdout.write(renderManifestStream(synthesize));
     return;
   }
-  const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
-  writeManifestsAtomically(outdir, synthesize);
-  writeKustomization(outdir);
+  writeOutput(outputFolderOf(process.env), synthesize);
 }
 
 main().catch((error: unknown) => {
