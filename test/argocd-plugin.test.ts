@@ -2,7 +2,7 @@
 // sidecar plugins), run against a copy of this repository: init in the copy, then generate on the
 // copy made read-only, with the environment Argo CD gives plugin commands. No Argo CD runs here.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { EXIT_CODES } from '../lib/cli-errors';
@@ -104,6 +104,15 @@ describeWithTools(isRoot ? ['unshare', 'mount', 'npm'] : ['npm'])(
     // The same npm cache as this machine's own `npm ci`: the sidecar's is warm after its first init.
     const npmCache = execFileSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).trim();
 
+    // Config files live in the repository: an Argo CD plugin reads only its files (issue 9). They are
+    // written into the copy before it is made read-only.
+    const inCopy: Array<[string, string]> = [];
+    const config = (text: string, name = `config-${inCopy.length}.yaml`) => {
+      inCopy.push([name, text]);
+      return join('cmp-test', name);
+    };
+    const warningConfig = config('registry: {storage: {type: emptyDir}}\n');
+
     beforeAll(() => {
       copy = copyRepository();
       const [command, ...args] = plugin.spec.init.command;
@@ -115,6 +124,8 @@ describeWithTools(isRoot ? ['unshare', 'mount', 'npm'] : ['npm'])(
       });
       initSeconds = (Date.now() - started) / 1000;
       if (init.status !== 0) throw new Error(`init failed (${init.status}): ${init.stderr}`);
+      mkdirSync(join(copy, 'cmp-test'));
+      for (const [name, text] of inCopy) writeFileSync(join(copy, 'cmp-test', name), text);
       execFileSync('chmod', ['-R', 'a-w', copy]);
       before = treeState(copy);
     }, 600000);
@@ -164,12 +175,10 @@ describeWithTools(isRoot ? ['unshare', 'mount', 'npm'] : ['npm'])(
     });
 
     test('a warning goes to stderr and the stream to stdout', () => {
-      const config = join(tempDir(), 'config.yaml');
-      writeFileSync(config, 'registry: {storage: {type: emptyDir}}\n');
       const result = runReadOnly(
         copy,
         plugin.spec.generate.command,
-        argoEnv({ ARGOCD_ENV_SYNTH_CONFIG: config }),
+        argoEnv({ ARGOCD_ENV_SYNTH_CONFIG: warningConfig }),
       );
       expect(result.status).toBe(0);
       expect(result.stderr).toMatch(/^warning: .*emptyDir/);
@@ -177,11 +186,6 @@ describeWithTools(isRoot ? ['unshare', 'mount', 'npm'] : ['npm'])(
       expect(treeState(copy)).toEqual(before);
     });
 
-    const config = (text: string) => {
-      const file = join(tempDir(), 'config.yaml');
-      writeFileSync(file, text);
-      return file;
-    };
     const failures: Array<[string, number, string, () => Record<string, string>]> = [
       [
         'a bad plugin env value',
@@ -236,10 +240,8 @@ describeWithTools(isRoot ? ['unshare', 'mount', 'npm'] : ['npm'])(
         EXIT_CODES.config,
         'apps[0].manifest',
         () => {
-          const dir = tempDir();
-          writeFileSync(join(dir, 'app.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
-          writeFileSync(join(dir, 'config.yaml'), 'apps: [{name: web, manifest: app.yaml}]\n');
-          return { ARGOCD_ENV_SYNTH_CONFIG: join(dir, 'config.yaml') };
+          config('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n', 'app.yaml');
+          return { ARGOCD_ENV_SYNTH_CONFIG: config('apps: [{name: web, manifest: app.yaml}]\n') };
         },
       ],
       [
@@ -256,10 +258,11 @@ describeWithTools(isRoot ? ['unshare', 'mount', 'npm'] : ['npm'])(
       ],
     ];
 
+    const envs = new Map(failures.map(([name, , , extra]) => [name, extra()]));
     test.each(failures)(
       '%s: exit %s, %s on one line of stderr, nothing on stdout, nothing written',
-      (_name, code, text, extra) => {
-        const result = runReadOnly(copy, plugin.spec.generate.command, argoEnv(extra()));
+      (name, code, text) => {
+        const result = runReadOnly(copy, plugin.spec.generate.command, argoEnv(envs.get(name)));
         expect(result.stdout).toBe('');
         expect(result.status).toBe(code);
         expect(result.stderr).toContain(text);
