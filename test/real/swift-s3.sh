@@ -20,8 +20,17 @@ swift_start() {
   SWIFT_DIR=$1 SWIFT_ADDR=$2
   mkdir -p "$SWIFT_DIR/node/d1" "$SWIFT_DIR/run" /etc/swift
   mount -t tmpfs -o size=16m tmpfs /etc/swift
+  # Swift logs only to syslog: a datagram socket of our own collects it (proxy requests included).
+  /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "ab", 0) as log:
+    while True:
+        log.write(s.recv(65536) + b"\n")
+' "$SWIFT_DIR/run/log.sock" "$SWIFT_DIR/swift.log" &
   local common=("[DEFAULT]" "devices = $SWIFT_DIR/node" "mount_check = false" "user = root"
-    "bind_ip = 127.0.0.1" "workers = 1" "log_facility = LOG_LOCAL0" "disable_fallocate = true")
+    "log_address = $SWIFT_DIR/run/log.sock" "bind_ip = 127.0.0.1" "workers = 1" "log_facility = LOG_LOCAL0" "disable_fallocate = true")
   swift_conf swift.conf "[swift-hash]" "swift_hash_path_suffix = internal-registry-test" \
     "[storage-policy:0]" "name = Policy-0" "default = yes"
   swift_conf account-server.conf "${common[@]}" "bind_port = 6202" \
@@ -31,7 +40,7 @@ swift_start() {
   swift_conf object-server.conf "${common[@]}" "bind_port = 6200" \
     "[pipeline:main]" "pipeline = object-server" "[app:object-server]" "use = egg:swift#object"
   swift_conf proxy-server.conf "[DEFAULT]" "bind_ip = $SWIFT_ADDR" "bind_port = 8080" "workers = 1" \
-    "user = root" "log_facility = LOG_LOCAL0" \
+    "user = root" "log_facility = LOG_LOCAL0" "log_address = $SWIFT_DIR/run/log.sock" \
     "[pipeline:main]" \
     "pipeline = catch_errors gatekeeper healthcheck proxy-logging cache s3api tempauth slo dlo proxy-logging proxy-server" \
     "[app:proxy-server]" "use = egg:swift#proxy" "account_autocreate = true" \
@@ -43,13 +52,15 @@ swift_start() {
     "[filter:gatekeeper]" "use = egg:swift#gatekeeper" \
     "[filter:proxy-logging]" "use = egg:swift#proxy_logging" \
     "[filter:slo]" "use = egg:swift#slo" "[filter:dlo]" "use = egg:swift#dlo"
-  local ring port
-  for ring in account:6202 container:6201 object:6200; do
-    port=${ring#*:} ring=${ring%:*}
-    (cd /etc/swift && swift-ring-builder "$ring.builder" create 4 1 1 >/dev/null &&
-      swift-ring-builder "$ring.builder" add "r1z1-127.0.0.1:$port/d1" 100 >/dev/null &&
-      swift-ring-builder "$ring.builder" rebalance >/dev/null)
-  done
+  # One interpreter for the three rings: swift-ring-builder would start nine.
+  /usr/bin/python3 - <<'PY'
+from swift.common.ring import RingBuilder
+for name, port in (('account', 6202), ('container', 6201), ('object', 6200)):
+    builder = RingBuilder(4, 1, 1)
+    builder.add_dev({'id': 0, 'region': 1, 'zone': 1, 'ip': '127.0.0.1', 'port': port, 'device': 'd1', 'weight': 100})
+    builder.rebalance()
+    builder.get_ring().save('/etc/swift/%s.ring.gz' % name)
+PY
   memcached -u nobody -l 127.0.0.1 -p 11211 > "$SWIFT_DIR/memcached.log" 2>&1 &
   local server
   for server in account container object; do
@@ -88,4 +99,13 @@ swift_stop_proxy() {
   pid=$(cat "$SWIFT_DIR/run/proxy.pid")
   kill "$pid"
   while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+}
+
+# swift_objects <container>: the names of the objects in a Swift container (Swift's own API)
+swift_objects() {
+  local auth token url
+  auth=$(curl -sS -D - -o /dev/null -H "X-Auth-User: $SWIFT_ACCESS_KEY" -H "X-Auth-Key: $SWIFT_SECRET_KEY" \
+    "http://$SWIFT_ADDR:8080/auth/v1.0" | tr -d '\r')
+  token=$(sed -n 's/^X-Auth-Token: //Ip' <<< "$auth") url=$(sed -n 's/^X-Storage-Url: //Ip' <<< "$auth")
+  curl -sS -H "X-Auth-Token: $token" "$url/$1" || true
 }

@@ -24,7 +24,7 @@ export function describeWithTools(tools: readonly string[], needsRoot = false): 
 }
 
 /** A small single-layer image built with umoci; returns its OCI layout folder (tag `latest`). */
-export function buildOciLayout(content = 'easy-kanban\n'): string {
+export function buildOciLayout(content: string | Buffer = 'easy-kanban\n'): string {
   const dir = tempDir('image-');
   const sh = (cmd: string) => execFileSync('sh', ['-c', cmd], { cwd: dir, stdio: 'pipe' });
   sh('umoci init --layout oci && umoci new --image oci:latest && umoci unpack --image oci:latest bundle');
