@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ROOT } from '../support/run';
@@ -37,6 +37,7 @@ describeReal('scale-out registry on OpenStack Swift’s S3 API, run as rendered'
   const out = (name: string) => readFileSync(join(work, 'out', name), 'utf8').trim();
   const readers = Array.from({ length: READERS }, (_, i) => `reader${i + 1}`);
   let started = 0;
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   beforeAll(() => {
     // GIVEN: the containers of the rendered reader and writer Deployments
