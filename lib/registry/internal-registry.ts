@@ -34,6 +34,7 @@ import {
   isScaleOut,
   READER_PORT,
   registryObjectNames,
+  SERVICE_PORT_NAME,
   type RegistryRole,
 } from './registry-roles';
 import { needsRecreateStrategy, registryDataVolume } from './registry-volume';
@@ -90,7 +91,7 @@ export class InternalRegistry extends Construct {
         selector: selectorLabels(names.readers),
         ports: [
           {
-            name: 'registry',
+            name: SERVICE_PORT_NAME,
             protocol: 'TCP',
             port: registry.port,
             targetPort: IntOrString.fromNumber(READER_PORT),

@@ -8,6 +8,8 @@ import type { RegistryConfig } from '../config/types';
  */
 export type RegistryRole = 'reader' | 'writer' | 'builder';
 
+/** The name of the Service's port (the API server's Service proxy addresses it by name). */
+export const SERVICE_PORT_NAME = 'registry';
 /** The port the reader listens on inside its pod; the Service port may differ. */
 export const READER_PORT = 5000;
 /** The writer's port on 127.0.0.1 inside its pod: the far end of `npm run push`'s port-forward. */
