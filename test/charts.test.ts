@@ -40,7 +40,11 @@ describe('registry chart', () => {
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
     });
-    expect(container.volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/registry', readOnly: true });
+    expect(container.volumeMounts).toContainEqual({
+      name: 'data',
+      mountPath: '/var/lib/registry',
+      readOnly: true,
+    });
     expect(pod.volumes).toContainEqual({
       name: 'data',
       persistentVolumeClaim: { claimName: 'internal-registry' },

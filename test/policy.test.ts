@@ -25,7 +25,11 @@ const everything = allObjects(
   ),
 );
 
-const S3 = { bucket: 'registry', credentialsSecret: 'registry-s3', endpoint: 'http://minio.storage.svc:9000' };
+const S3 = {
+  bucket: 'registry',
+  credentialsSecret: 'registry-s3',
+  endpoint: 'http://minio.storage.svc:9000',
+};
 const scaleOut = allObjects(
   synthCharts(
     configOf({

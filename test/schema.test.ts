@@ -13,7 +13,10 @@ const variants: Array<[string, Manifest[]]> = [
         configOf({
           registry: {
             replicas: 3,
-            storage: { type: 's3', s3: { bucket: 'registry', credentialsSecret: 'registry-s3', redirect: true } },
+            storage: {
+              type: 's3',
+              s3: { bucket: 'registry', credentialsSecret: 'registry-s3', redirect: true },
+            },
             builderPush: { namespaces: ['ci'] },
           },
         }),

@@ -15,7 +15,10 @@ async function pushToService(kubeConfig: KubeConfig, registry: RegistryConfig): 
   const server = kubeConfig.getCurrentCluster()?.server ?? '';
   const proxy = `${server}/api/v1/namespaces/${registry.namespace}/services/${registry.name}:${SERVICE_PORT_NAME}/proxy`;
   const options = await kubeConfig.applyToFetchOptions({});
-  const response = await fetch(`${proxy}/v2/${PROBE_REPOSITORY}/blobs/uploads/`, { ...options, method: 'POST' });
+  const response = await fetch(`${proxy}/v2/${PROBE_REPOSITORY}/blobs/uploads/`, {
+    ...options,
+    method: 'POST',
+  });
   const location = response.headers.get('location');
   if (response.ok && location?.startsWith('/')) {
     await fetch(`${proxy}${location}`, { ...options, method: 'DELETE' }).catch(() => undefined);

@@ -34,7 +34,10 @@ function expectSuccess(result: SpawnSyncReturns<string>): void {
 
 function registryConfig(dir: string, addr: string): string {
   const file = join(dir, 'config.yml');
-  writeFileSync(file, `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: ${addr}\n`);
+  writeFileSync(
+    file,
+    `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: ${addr}\n`,
+  );
   return file;
 }
 
@@ -52,7 +55,9 @@ describeReal('npm run push against Debian’s docker-registry on loopback (the p
     // The registry binds the port itself (:0 is not possible with its config): retry on a clash.
     for (let attempt = 0; attempt < 5; attempt++) {
       host = `127.0.0.1:${await closedPort()}`;
-      registry = spawn('docker-registry', ['serve', registryConfig(dir, host)], { stdio: ['ignore', 'ignore', 'pipe'] });
+      registry = spawn('docker-registry', ['serve', registryConfig(dir, host)], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       registry.stderr?.on('data', (chunk) => (log += String(chunk)));
       for (let i = 0; i < 50 && registry.exitCode === null; i++) {
         const up = await fetch(`http://${host}/v2/`).then(
@@ -91,7 +96,16 @@ describeReal('npm run push against Debian’s docker-registry on loopback (the p
     mkdirSync(extra);
     for (let i = 0; i < 3000; i++) writeFileSync(join(extra, `file-${'x'.repeat(40)}-${i}`), '');
     const archive = join(tempDir(), 'long.tar');
-    const tar = spawnSync('tar', ['-cf', archive, '-C', layout, 'oci-layout', 'index.json', 'blobs', 'zz-padding']);
+    const tar = spawnSync('tar', [
+      '-cf',
+      archive,
+      '-C',
+      layout,
+      'oci-layout',
+      'index.json',
+      'blobs',
+      'zz-padding',
+    ]);
     expect(tar.status).toBe(0);
     // WHEN / THEN
     expectSuccess(push([archive, 'team/long:v1'], { PUSH_REGISTRY: host }));

@@ -5,49 +5,59 @@ import { buildOciLayout, describeWithTools, runInNamespaces } from '../support/r
 import { synthObjects, writeContainers } from '../support/registry-pods';
 import { find, tempDir } from '../support/synth';
 
-const describeReal = describeWithTools(['docker-registry', 'skopeo', 'umoci', 'unshare', 'setpriv', 'ip', 'curl'], true);
+const describeReal = describeWithTools(
+  ['docker-registry', 'skopeo', 'umoci', 'unshare', 'setpriv', 'ip', 'curl'],
+  true,
+);
 
-describeReal('the default registry pod on its volume, run as rendered (config, env, UID, read-only root)', () => {
-  const work = tempDir('registry-pod-');
-  const out = (name: string) => readFileSync(join(work, 'out', name), 'utf8').trim();
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+describeReal(
+  'the default registry pod on its volume, run as rendered (config, env, UID, read-only root)',
+  () => {
+    const work = tempDir('registry-pod-');
+    const out = (name: string) => readFileSync(join(work, 'out', name), 'utf8').trim();
+    afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  beforeAll(() => {
-    // GIVEN: the default pod's containers, with the garbage collection of garbageCollectOnStart
-    const objects = synthObjects({ registry: { garbageCollectOnStart: true } });
-    const pod = find(objects, 'Deployment', 'internal-registry').spec.template.spec;
-    expect(pod.containers.map((c: { name: string }) => c.name)).toEqual(['registry', 'writer']);
-    expect(pod.initContainers.map((c: { name: string }) => c.name)).toEqual(['garbage-collect']);
-    const uid = writeContainers(work, objects, 'internal-registry', {});
-    // WHEN
-    runInNamespaces(join(ROOT, 'test', 'real', 'registry-harness.sh'), [work, buildOciLayout(), String(uid)], {
-      GARBAGE_COLLECT: '1',
+    beforeAll(() => {
+      // GIVEN: the default pod's containers, with the garbage collection of garbageCollectOnStart
+      const objects = synthObjects({ registry: { garbageCollectOnStart: true } });
+      const pod = find(objects, 'Deployment', 'internal-registry').spec.template.spec;
+      expect(pod.containers.map((c: { name: string }) => c.name)).toEqual(['registry', 'writer']);
+      expect(pod.initContainers.map((c: { name: string }) => c.name)).toEqual(['garbage-collect']);
+      const uid = writeContainers(work, objects, 'internal-registry', {});
+      // WHEN
+      runInNamespaces(
+        join(ROOT, 'test', 'real', 'registry-harness.sh'),
+        [work, buildOciLayout(), String(uid)],
+        {
+          GARBAGE_COLLECT: '1',
+        },
+      );
+    }, 240000);
+
+    test('an image pushed through the writer is served by the reader, the Service’s target', () => {
+      const before = JSON.parse(out('before.json'));
+      expect(before.Digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(before.Layers).toHaveLength(1);
     });
-  }, 240000);
 
-  test('an image pushed through the writer is served by the reader, the Service’s target', () => {
-    const before = JSON.parse(out('before.json'));
-    expect(before.Digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(before.Layers).toHaveLength(1);
-  });
+    test('a push to the Service’s target is refused, and nothing of it is stored', () => {
+      expect(Number(out('push-to-reader-rc'))).not.toBe(0);
+      expect(out('push-to-reader-stderr')).toMatch(/405|[Mm]ethod not allowed|unsupported/);
+      expect(out('post-to-reader-status')).toBe('405');
+      expect(out('repositories')).toBe('easy-kanban');
+    });
 
-  test('a push to the Service’s target is refused, and nothing of it is stored', () => {
-    expect(Number(out('push-to-reader-rc'))).not.toBe(0);
-    expect(out('push-to-reader-stderr')).toMatch(/405|[Mm]ethod not allowed|unsupported/);
-    expect(out('post-to-reader-status')).toBe('405');
-    expect(out('repositories')).toBe('easy-kanban');
-  });
+    test('the writer cannot be reached from outside its pod', () => {
+      expect(out('writer-from-outside')).toBe('000');
+    });
 
-  test('the writer cannot be reached from outside its pod', () => {
-    expect(out('writer-from-outside')).toBe('000');
-  });
-
-  test('the image survives a restart of the pod and its garbage collection, every file written as runAsUser', () => {
-    const before = JSON.parse(out('before.json'));
-    const after = JSON.parse(out('after.json'));
-    expect(after.Digest).toBe(before.Digest);
-    expect(after.Layers).toEqual(before.Layers);
-    expect(out('foreign-files')).toBe('');
-    expect(out('gc.log')).toMatch(/blobs marked, \d+ blobs and \d+ manifests eligible for deletion/);
-  });
-});
+    test('the image survives a restart of the pod and its garbage collection, every file written as runAsUser', () => {
+      const before = JSON.parse(out('before.json'));
+      const after = JSON.parse(out('after.json'));
+      expect(after.Digest).toBe(before.Digest);
+      expect(after.Layers).toEqual(before.Layers);
+      expect(out('foreign-files')).toBe('');
+      expect(out('gc.log')).toMatch(/blobs marked, \d+ blobs and \d+ manifests eligible for deletion/);
+    });
+  },
+);

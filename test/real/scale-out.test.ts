@@ -8,7 +8,17 @@ import { synthObjects, writeContainers } from '../support/registry-pods';
 import { find, tempDir } from '../support/synth';
 
 const describeReal = describeWithTools(
-  ['docker-registry', 'skopeo', 'umoci', 'unshare', 'setpriv', 'ip', 'curl', 'swift-proxy-server', 'memcached'],
+  [
+    'docker-registry',
+    'skopeo',
+    'umoci',
+    'unshare',
+    'setpriv',
+    'ip',
+    'curl',
+    'swift-proxy-server',
+    'memcached',
+  ],
   true,
 );
 
@@ -45,7 +55,9 @@ describeReal('scale-out registry on OpenStack Swift’s S3 API, run as rendered'
     const uid = writeContainers(work, objects, 'internal-registry', SECRETS);
     expect(writeContainers(work, objects, 'internal-registry-writer', SECRETS)).toBe(uid);
     // For comparison only: a reader that keeps blob descriptors in memory.
-    cpSync(join(work, 'containers', 'registry'), join(work, 'containers', 'reader-cached'), { recursive: true });
+    cpSync(join(work, 'containers', 'registry'), join(work, 'containers', 'reader-cached'), {
+      recursive: true,
+    });
     const cached = parse(readFileSync(join(work, 'containers', 'registry', 'config.yml'), 'utf8'));
     cached.storage.cache = { blobdescriptor: 'inmemory' };
     writeFileSync(join(work, 'containers', 'reader-cached', 'config.yml'), stringify(cached));

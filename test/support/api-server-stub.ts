@@ -61,7 +61,10 @@ export class ApiServerStub {
   /** More API paths (decoded, with query) and what they answer. */
   public readonly routes = new Map<string, object>();
   /** Paths that answer a POST (a Service proxy's registry): status, headers and body. */
-  public readonly postRoutes = new Map<string, { status: number; headers?: Record<string, string>; body: string }>();
+  public readonly postRoutes = new Map<
+    string,
+    { status: number; headers?: Record<string, string>; body: string }
+  >();
   private server?: Server;
   private readonly pending = new Set<ServerResponse>();
 

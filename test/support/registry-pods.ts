@@ -33,7 +33,12 @@ export function containerEnv(container: any, secrets: Secrets): string[] {
  * Writes each container of a Deployment's pod (init containers too) as registry-pods.sh runs it:
  * `containers/<name>/{config.yml,env,args,data-mode}`, all from the manifests. Returns the pod's UID.
  */
-export function writeContainers(work: string, objects: Manifest[], deployment: string, secrets: Secrets): number {
+export function writeContainers(
+  work: string,
+  objects: Manifest[],
+  deployment: string,
+  secrets: Secrets,
+): number {
   const pod = find(objects, 'Deployment', deployment).spec.template.spec;
   const volumes = new Map<string, any>(pod.volumes.map((v: any) => [v.name, v]));
   for (const container of [...(pod.initContainers ?? []), ...pod.containers]) {
