@@ -114,3 +114,7 @@ const restarts = existsSync(join(work, 'restarts'))
   ? readFileSync(join(work, 'restarts'), 'utf8').split('\n').filter(Boolean).length
   : 0;
 console.log(`restarts during the repeated runs: ${restarts}`);
+
+// The registry reader: what one serves (README, "Capacity").
+const { benchRegistry } = await import('./bench-registry.mjs');
+await benchRegistry(readFileSync(join(work, 'one', '0000-registry.k8s.yaml'), 'utf8'), work);

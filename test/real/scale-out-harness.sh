@@ -55,6 +55,15 @@ for r in "${readers[@]}"; do
   out "big-digest-$r" "$(digest "$ip:5000/big:latest")"
 done
 
+# What one reader costs when it streams from S3 (printed by the test; the bench measures filesystem).
+big_layer=$(skopeo inspect --tls-verify=false --format '{{index .Layers 0}}' "docker://$(pod_ip reader1):5000/big:latest")
+cpu() { awk '{print $14 + $15}' "/proc/$(cat "$WORK/run/reader1-registry/pid")/stat"; }
+cpu_before=$(cpu) start=$(date +%s%N) bytes=0
+for _ in 1 2 3; do
+  bytes=$((bytes + $(curl -sf -o /dev/null -w '%{size_download}' "http://$(pod_ip reader1):5000/v2/big/blobs/$big_layer")))
+done
+out s3-pull "$bytes $(( $(date +%s%N) - start )) $(( $(cpu) - cpu_before )) $(getconf CLK_TCK)"
+
 # No push through a reader, the Service's target.
 reader1=$(pod_ip reader1)
 if skopeo copy --quiet --dest-tls-verify=false "oci:$SMALL:latest" "docker://$reader1:5000/evil:latest" 2> "$WORK/out/push-to-reader-stderr"; then

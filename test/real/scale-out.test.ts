@@ -77,8 +77,11 @@ describeReal('scale-out registry on OpenStack Swift’s S3 API, run as rendered'
       {},
       600000,
     );
+    const [bytes, nanos, ticks, hz] = out('s3-pull').split(' ').map(Number);
     process.stdout.write(
-      `scale-out harness: ${(Date.now() - started) / 1000} s, Swift listening after ${out('swift-start-seconds')} s\n`,
+      `scale-out harness: ${(Date.now() - started) / 1000} s, Swift listening after ${out('swift-start-seconds')} s; ` +
+        `a reader streaming from Swift's S3 API: ${(bytes / (nanos / 1e9) / 1e6).toFixed(0)} MB/s, ` +
+        `${(ticks / hz / (bytes / 1e9)).toFixed(2)} reader CPU-s per GB\n`,
     );
   }, 660000);
 
