@@ -27,6 +27,11 @@ pod_add() {
 
 pod_ip() { local v="POD_IP_$1"; echo "${!v}"; }
 
+# in_pod <pod> <command…>: in the pod's network namespace; pod `-` is the caller's (hostNetwork)
+in_pod() {
+  if [ "$1" = - ]; then shift; "$@"; else ip netns exec "$@"; fi
+}
+
 # The inside of one container: its mounts, then the registry as the pod's UID with only its env.
 # shellcheck disable=SC2016 # expanded by the inner bash
 CONTAINER_INIT='
@@ -50,13 +55,13 @@ container_start() {
   local addr
   addr=$(sed -n 's/^  addr: //p' "$dir/config.yml")
   mkdir -p "$WORK/run/$pod-$instance"
-  ip netns exec "$pod" unshare --mount --propagation private bash -c "$CONTAINER_INIT" \
+  in_pod "$pod" unshare --mount --propagation private bash -c "$CONTAINER_INIT" \
     _ "$dir" "${DATA_DIR:-}" >> "$WORK/run/$pod-$instance/log" 2>&1 &
   echo $! > "$WORK/run/$pod-$instance/pid"
   local port=${addr##*:} host=${addr%:*}
   [ -n "$host" ] || host=127.0.0.1
   for _ in $(seq 100); do
-    ip netns exec "$pod" bash -c "(exec 3<>/dev/tcp/$host/$port)" 2>/dev/null && return
+    in_pod "$pod" bash -c "(exec 3<>/dev/tcp/$host/$port)" 2>/dev/null && return
     kill -0 "$(cat "$WORK/run/$pod-$instance/pid")" 2>/dev/null || break
     sleep 0.1
   done
@@ -74,7 +79,7 @@ container_stop() { # <pod> <instance>
 
 # container_run_once <pod> <container>: a container that ends (the garbage-collect init container)
 container_run_once() {
-  ip netns exec "$1" unshare --mount --propagation private bash -c "$CONTAINER_INIT" \
+  in_pod "$1" unshare --mount --propagation private bash -c "$CONTAINER_INIT" \
     _ "$WORK/containers/$2" "${DATA_DIR:-}"
 }
 
