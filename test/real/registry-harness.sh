@@ -12,7 +12,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/registry-pods.sh"
 out() { printf '%s\n' "$2" > "$WORK/out/$1"; }
 # shellcheck disable=SC2154 # f is the trap's own loop variable
-trap 'for f in "$WORK"/run/*/log; do [ -f "$f" ] && { echo "== $f"; tail -n 20 "$f"; }; done >&2' ERR
+trap 'for f in "$WORK"/run/*/log; do [ -f "$f" ] && { echo "== $f"; tail -n 20 "$f"; }; done >&2; echo "failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 mkdir -p "$WORK/out"
 
 ip link set lo up

@@ -27,9 +27,12 @@ pod_add() {
 
 pod_ip() { local v="POD_IP_$1"; echo "${!v}"; }
 
-# in_pod <pod> <command…>: in the pod's network namespace; pod `-` is the caller's (hostNetwork)
-in_pod() {
-  if [ "$1" = - ]; then shift; "$@"; else ip netns exec "$@"; fi
+# netns_of <pod>: the command prefix that enters the pod's network namespace; pod `-` is the
+# caller's own (hostNetwork). A prefix, not a function: a background job must be the registry's own
+# process (exec all the way down), so that killing its PID stops the registry.
+netns_of() {
+  NETNS=()
+  [ "$1" = - ] || NETNS=(ip netns exec "$1")
 }
 
 # The inside of one container: its mounts, then the registry as the pod's UID with only its env.
@@ -55,13 +58,14 @@ container_start() {
   local addr
   addr=$(sed -n 's/^  addr: //p' "$dir/config.yml")
   mkdir -p "$WORK/run/$pod-$instance"
-  in_pod "$pod" unshare --mount --propagation private bash -c "$CONTAINER_INIT" \
+  netns_of "$pod"
+  "${NETNS[@]}" unshare --mount --propagation private bash -c "$CONTAINER_INIT" \
     _ "$dir" "${DATA_DIR:-}" >> "$WORK/run/$pod-$instance/log" 2>&1 &
   echo $! > "$WORK/run/$pod-$instance/pid"
   local port=${addr##*:} host=${addr%:*}
   [ -n "$host" ] || host=127.0.0.1
   for _ in $(seq 100); do
-    in_pod "$pod" bash -c "(exec 3<>/dev/tcp/$host/$port)" 2>/dev/null && return
+    "${NETNS[@]}" bash -c "(exec 3<>/dev/tcp/$host/$port)" 2>/dev/null && return
     kill -0 "$(cat "$WORK/run/$pod-$instance/pid")" 2>/dev/null || break
     sleep 0.1
   done
@@ -73,13 +77,18 @@ container_start() {
 container_stop() { # <pod> <instance>
   local pid
   pid=$(cat "$WORK/run/$1-$2/pid")
-  kill "$pid"
+  if ! kill "$pid"; then
+    echo "$2 in $1 had already ended:" >&2
+    cat "$WORK/run/$1-$2/log" >&2
+    return 1
+  fi
   while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
 }
 
 # container_run_once <pod> <container>: a container that ends (the garbage-collect init container)
 container_run_once() {
-  in_pod "$1" unshare --mount --propagation private bash -c "$CONTAINER_INIT" \
+  netns_of "$1"
+  "${NETNS[@]}" unshare --mount --propagation private bash -c "$CONTAINER_INIT" \
     _ "$WORK/containers/$2" "${DATA_DIR:-}"
 }
 

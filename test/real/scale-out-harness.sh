@@ -15,7 +15,7 @@ source "$HERE/swift-s3.sh"
 out() { printf '%s\n' "$2" > "$WORK/out/$1"; }
 # On failure, the tools' own output: every registry container's log and Swift's.
 # shellcheck disable=SC2154 # f is the trap's own loop variable
-trap 'for f in "$WORK"/run/*/log "$WORK/swift/swift.log"; do [ -f "$f" ] && { echo "== $f"; tail -n 20 "$f"; }; done >&2' ERR
+trap 'for f in "$WORK"/run/*/log "$WORK/swift/swift.log"; do [ -f "$f" ] && { echo "== $f"; tail -n 20 "$f"; }; done >&2; echo "failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 mkdir -p "$WORK/out"
 
 ip link set lo up

@@ -57,6 +57,7 @@ function status(code: number, reason: string, message: string): object {
  * path of the registry Service with the real response shapes, and records every request.
  */
 export class ApiServerStub {
+  /** Every request; `method` only where it is not GET. */
   public readonly requests: Array<{ path: string; authorization?: string; method?: string }> = [];
   /** More API paths (decoded, with query) and what they answer. */
   public readonly routes = new Map<string, object>();
@@ -91,7 +92,11 @@ export class ApiServerStub {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    this.requests.push({ path: req.url ?? '', authorization: req.headers.authorization, method: req.method });
+    this.requests.push({
+      path: req.url ?? '',
+      authorization: req.headers.authorization,
+      ...(req.method !== 'GET' ? { method: req.method } : {}),
+    });
     const post = this.postRoutes.get(decodeURIComponent(req.url ?? ''));
     if (post && req.method === 'POST') {
       res.writeHead(post.status, post.headers);
