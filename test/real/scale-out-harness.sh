@@ -85,6 +85,17 @@ swift_stop_proxy
 out outage-manifest-status "$(http_status "http://$reader1:5000/v2/easy-kanban/manifests/latest" -H 'Accept: application/vnd.oci.image.manifest.v1+json')"
 if push "$SMALL" during-outage:latest 2> "$WORK/out/outage-push-stderr"; then out outage-push-rc 0; else out outage-push-rc $?; fi
 swift_start_proxy
+# Each registry's storage health check (every 10 s, 3 failures) may have marked it unhealthy: /v2/
+# then answers 503 (and Kubernetes takes the reader out of the Service) until its next check passes.
+SECONDS=0
+for r in "${readers[@]}" writer; do
+  [ "$r" = writer ] && url=http://127.0.0.1:5001/v2/ || url="http://$(pod_ip "$r"):5000/v2/"
+  until [ "$(ip netns exec "$r" curl -s -o /dev/null -w '%{http_code}' "$url")" = 200 ]; do
+    [ "$SECONDS" -lt 60 ] || { echo "$r still unhealthy 60 s after S3 came back" >&2; exit 1; }
+    sleep 0.5
+  done
+done
+out recovery-seconds "$SECONDS"
 for r in "${readers[@]}"; do out "after-outage-digest-$r" "$(digest "$(pod_ip "$r"):5000/easy-kanban:latest")"; done
 out pids-unchanged "$([ "$pids_before" = "$(cat "$WORK"/run/*/pid | sort | tr '\n' ' ')" ] && for p in $pids_before; do kill -0 "$p" || exit 1; done && echo yes || echo no)"
 

@@ -112,6 +112,7 @@ describeReal('scale-out registry on OpenStack Swift’s S3 API, run as rendered'
     expect(out('outage-manifest-status')).toBe('500');
     expect(Number(out('outage-push-rc'))).not.toBe(0);
     expect(out('outage-push-stderr')).toMatch(/500|[Ii]nternal|unknown/);
+    expect(Number(out('recovery-seconds'))).toBeLessThanOrEqual(60);
     for (const r of readers) expect(out(`after-outage-digest-${r}`)).toBe(out('writer-digest'));
     expect(out('pids-unchanged')).toBe('yes');
   });
