@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../support/run';
@@ -61,3 +62,45 @@ describeReal(
     });
   },
 );
+
+describeReal('the builders’ push path on the same pod, with htpasswd credentials from a Secret', () => {
+  const work = tempDir('registry-builder-');
+  const out = (name: string) => readFileSync(join(work, 'out', name), 'utf8').trim();
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  beforeAll(() => {
+    // GIVEN: registry.builderPush, and the Secret the README tells the user to create
+    const objects = synthObjects({
+      registry: { builderPush: { namespaces: ['ci'], htpasswdSecret: 'builders' } },
+    });
+    const pod = find(objects, 'Deployment', 'internal-registry').spec.template.spec;
+    expect(pod.containers.map((c: { name: string }) => c.name)).toEqual(['registry', 'writer', 'builder']);
+    const htpasswd = execFileSync('htpasswd', ['-Bbn', 'builder', 's3cret'], { encoding: 'utf8' });
+    const uid = writeContainers(work, objects, 'internal-registry', { builders: { htpasswd } });
+    // WHEN
+    runInNamespaces(
+      join(ROOT, 'test', 'real', 'registry-harness.sh'),
+      [work, buildOciLayout(), String(uid)],
+      {
+        BUILDER_CREDS: 'builder:s3cret',
+      },
+    );
+  }, 240000);
+
+  test('asks for credentials, refuses none and wrong ones, and takes the right ones', () => {
+    expect(out('builder-anonymous-status')).toBe('401');
+    expect(Number(out('builder-anonymous-rc'))).not.toBe(0);
+    expect(out('builder-anonymous-stderr')).toMatch(/authentication required|unauthorized|401/i);
+    expect(Number(out('builder-wrong-rc'))).not.toBe(0);
+    expect(out('builder-wrong-stderr')).toMatch(/authentication required|unauthorized|401/i);
+    expect(out('builder-right-rc')).toBe('0');
+  });
+
+  test('what a builder pushed, every node pulls through the reader', () => {
+    expect(out('builder-pulled-digest')).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  test('the pull address still refuses pushes', () => {
+    expect(out('post-to-reader-status')).toBe('405');
+  });
+});

@@ -22,8 +22,16 @@ DATA_DIR=$WORK/data                                       # the PersistentVolume
 mkdir -p "$DATA_DIR" && chown "$RUN_AS:$RUN_AS" "$DATA_DIR"
 pod_add registry
 ip=$(pod_ip registry)
-start_pod() { container_start registry registry; container_start registry writer; }
-stop_pod() { container_stop registry registry; container_stop registry writer; }
+builder=''  # registry.builderPush
+if [ -d "$WORK/containers/builder" ]; then builder=yes; fi
+start_pod() {
+  container_start registry registry; container_start registry writer
+  [ -z "$builder" ] || container_start registry builder
+}
+stop_pod() {
+  container_stop registry registry; container_stop registry writer
+  [ -z "$builder" ] || container_stop registry builder
+}
 
 start_pod
 ip netns exec registry skopeo copy --quiet --dest-tls-verify=false "oci:$IMAGE_LAYOUT:latest" \
@@ -33,6 +41,18 @@ if skopeo copy --quiet --dest-tls-verify=false "oci:$IMAGE_LAYOUT:latest" "docke
   2> "$WORK/out/push-to-reader-stderr"; then out push-to-reader-rc 0; else out push-to-reader-rc $?; fi
 out post-to-reader-status "$(http_status -X POST "http://$ip:5000/v2/evil/blobs/uploads/")"
 out writer-from-outside "$(http_status "http://$ip:5001/v2/")"
+if [ -n "$builder" ]; then  # the builders' push path: htpasswd credentials from the Secret
+  out builder-anonymous-status "$(http_status "http://$ip:5002/v2/")"
+  try_push() { # <name> <skopeo args…>
+    local name=$1; shift
+    if skopeo copy --quiet --dest-tls-verify=false "$@" "oci:$IMAGE_LAYOUT:latest" "docker://$ip:5002/ci/app:v1" \
+      2> "$WORK/out/builder-$name-stderr"; then out "builder-$name-rc" 0; else out "builder-$name-rc" $?; fi
+  }
+  try_push anonymous
+  try_push wrong --dest-creds "${BUILDER_CREDS%%:*}:wrong"
+  try_push right --dest-creds "$BUILDER_CREDS"
+  skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$ip:5000/ci/app:v1" > "$WORK/out/builder-pulled-digest"
+fi
 stop_pod                                                  # the pod is replaced; the volume stays
 if [ -n "${GARBAGE_COLLECT:-}" ]; then                    # the init container, before the pod serves
   container_run_once registry garbage-collect > "$WORK/out/gc.log" 2>&1

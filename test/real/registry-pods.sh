@@ -41,7 +41,16 @@ CONTAINER_INIT='
   set -e
   dir=$1 data=$2
   env=$(cat "$dir/env") args=$(cat "$dir/args") mode=$(cat "$dir/data-mode")  # before /tmp is replaced
+  mounts=$(cat "$dir/mounts")
+  # The image'"'"'s /etc/docker/registry holds only what the pod mounts there (a private tmpfs here).
+  mount -t tmpfs -o size=1m tmpfs /etc/docker/registry
+  touch /etc/docker/registry/config.yml
   mount --bind "$dir/config.yml" /etc/docker/registry/config.yml
+  while read -r source target; do
+    [ -n "$source" ] || continue
+    case $target in /etc/docker/registry/*) ;; *) echo "secret volume at $target: not under /etc/docker/registry" >&2; exit 1 ;; esac
+    mkdir -p "$target" && mount --bind "$source" "$target"
+  done <<< "$mounts"
   if [ -n "$data" ]; then
     mount --bind "$data" /var/lib/registry
     if [ "$mode" = ro ]; then mount -o remount,ro,bind /var/lib/registry; fi

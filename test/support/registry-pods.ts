@@ -31,7 +31,8 @@ export function containerEnv(container: any, secrets: Secrets): string[] {
 
 /**
  * Writes each container of a Deployment's pod (init containers too) as registry-pods.sh runs it:
- * `containers/<name>/{config.yml,env,args,data-mode}`, all from the manifests. Returns the pod's UID.
+ * `containers/<name>/{config.yml,env,args,data-mode,mounts}` and its Secret volumes, all from the
+ * manifests. Returns the pod's UID.
  */
 export function writeContainers(
   work: string,
@@ -53,6 +54,22 @@ export function writeContainers(
     writeFileSync(join(dir, 'env'), containerEnv(container, secrets).join('\n'));
     writeFileSync(join(dir, 'args'), args.join(' '));
     writeFileSync(join(dir, 'data-mode'), dataMount?.readOnly ? 'ro' : 'rw');
+    // Secret volumes, from the Secrets the test created: `<source dir> <mount path>` per line.
+    const mounts: string[] = [];
+    for (const mount of container.volumeMounts) {
+      const secret = volumes.get(mount.name)?.secret;
+      if (!secret) continue;
+      const source = join(dir, 'volumes', mount.name);
+      mkdirSync(source, { recursive: true });
+      for (const item of secret.items) {
+        const value = secrets[secret.secretName]?.[item.key];
+        if (value === undefined)
+          throw new Error(`${container.name}: no Secret ${secret.secretName} key ${item.key}`);
+        writeFileSync(join(source, item.path), value);
+      }
+      mounts.push(`${source} ${mount.mountPath}`);
+    }
+    writeFileSync(join(dir, 'mounts'), mounts.join('\n'));
   }
   return pod.securityContext.runAsUser;
 }
