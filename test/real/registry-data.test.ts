@@ -3,13 +3,26 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../support/run';
 import { buildOciLayout, describeWithTools, runInNamespaces } from '../support/real-tools';
-import { synthObjects, writeContainers } from '../support/registry-pods';
+import { synthObjects, writeContainers, type Secrets } from '../support/registry-pods';
 import { find, tempDir } from '../support/synth';
 
 const describeReal = describeWithTools(
-  ['docker-registry', 'skopeo', 'umoci', 'unshare', 'setpriv', 'ip', 'curl'],
+  ['docker-registry', 'skopeo', 'umoci', 'unshare', 'setpriv', 'ip', 'curl', 'htpasswd'],
   true,
 );
+
+/** Runs registry-harness.sh on the pod of the rendered Deployment; returns its containers' names. */
+function runRenderedPod(work: string, config: object, secrets: Secrets, env: Record<string, string>) {
+  const objects = synthObjects(config);
+  const pod = find(objects, 'Deployment', 'internal-registry').spec.template.spec;
+  const uid = writeContainers(work, objects, 'internal-registry', secrets);
+  runInNamespaces(
+    join(ROOT, 'test', 'real', 'registry-harness.sh'),
+    [work, buildOciLayout(), String(uid)],
+    env,
+  );
+  return [...(pod.initContainers ?? []), ...pod.containers].map((c: { name: string }) => c.name);
+}
 
 describeReal(
   'the default registry pod on its volume, run as rendered (config, env, UID, read-only root)',
@@ -20,19 +33,14 @@ describeReal(
 
     beforeAll(() => {
       // GIVEN: the default pod's containers, with the garbage collection of garbageCollectOnStart
-      const objects = synthObjects({ registry: { garbageCollectOnStart: true } });
-      const pod = find(objects, 'Deployment', 'internal-registry').spec.template.spec;
-      expect(pod.containers.map((c: { name: string }) => c.name)).toEqual(['registry', 'writer']);
-      expect(pod.initContainers.map((c: { name: string }) => c.name)).toEqual(['garbage-collect']);
-      const uid = writeContainers(work, objects, 'internal-registry', {});
       // WHEN
-      runInNamespaces(
-        join(ROOT, 'test', 'real', 'registry-harness.sh'),
-        [work, buildOciLayout(), String(uid)],
-        {
-          GARBAGE_COLLECT: '1',
-        },
+      const names = runRenderedPod(
+        work,
+        { registry: { garbageCollectOnStart: true } },
+        {},
+        { GARBAGE_COLLECT: '1' },
       );
+      expect(names).toEqual(['garbage-collect', 'registry', 'writer']);
     }, 240000);
 
     test('an image pushed through the writer is served by the reader, the Service’s target', () => {
@@ -70,21 +78,15 @@ describeReal('the builders’ push path on the same pod, with htpasswd credentia
 
   beforeAll(() => {
     // GIVEN: registry.builderPush, and the Secret the README tells the user to create
-    const objects = synthObjects({
-      registry: { builderPush: { namespaces: ['ci'], htpasswdSecret: 'builders' } },
-    });
-    const pod = find(objects, 'Deployment', 'internal-registry').spec.template.spec;
-    expect(pod.containers.map((c: { name: string }) => c.name)).toEqual(['registry', 'writer', 'builder']);
     const htpasswd = execFileSync('htpasswd', ['-Bbn', 'builder', 's3cret'], { encoding: 'utf8' });
-    const uid = writeContainers(work, objects, 'internal-registry', { builders: { htpasswd } });
     // WHEN
-    runInNamespaces(
-      join(ROOT, 'test', 'real', 'registry-harness.sh'),
-      [work, buildOciLayout(), String(uid)],
-      {
-        BUILDER_CREDS: 'builder:s3cret',
-      },
+    const names = runRenderedPod(
+      work,
+      { registry: { builderPush: { namespaces: ['ci'], htpasswdSecret: 'builders' } } },
+      { builders: { htpasswd } },
+      { BUILDER_CREDS: 'builder:s3cret' },
     );
+    expect(names).toEqual(['registry', 'writer', 'builder']);
   }, 240000);
 
   test('asks for credentials, refuses none and wrong ones, and takes the right ones', () => {
