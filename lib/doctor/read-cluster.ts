@@ -1,6 +1,7 @@
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import fetch from 'node-fetch';
 import type { RegistryConfig, SynthConfig } from '../config/types';
+import { nodeSetupName } from '../node-setup/contract';
 import { SERVICE_PORT_NAME } from '../registry/registry-roles';
 import type { ClusterState, PushProbe } from './findings';
 
@@ -39,8 +40,8 @@ export async function readClusterState(kubeConfig: KubeConfig, config: SynthConf
   const [service, registryPods, nodeSetup, nodeSetupPods, pushProbe] = await Promise.all([
     orMissing(core.readNamespacedService({ name, namespace })),
     core.listNamespacedPod({ namespace, labelSelector: `app=${name}` }),
-    orMissing(apps.readNamespacedDaemonSet({ name: `${name}-node-setup`, namespace })),
-    core.listNamespacedPod({ namespace, labelSelector: `app=${name}-node-setup` }),
+    orMissing(apps.readNamespacedDaemonSet({ name: nodeSetupName(name), namespace })),
+    core.listNamespacedPod({ namespace, labelSelector: `app=${nodeSetupName(name)}` }),
     pushToService(kubeConfig, config.registry),
   ]);
   const deployments = Object.fromEntries(

@@ -12,8 +12,11 @@ export interface HostEndpoint {
 }
 
 export interface HostsFile {
-  /** The default upstream (`server`), tried after the hosts. */
-  readonly server: string;
+  /**
+   * The default upstream (`server`), tried after the hosts. Omitted in `_default/hosts.toml`, so
+   * that each registry itself stays the fallback.
+   */
+  readonly server?: string;
   readonly hosts: readonly HostEndpoint[];
 }
 
@@ -44,6 +47,7 @@ export function renderHostsToml(file: HostsFile): string {
       ...(host.client !== undefined ? { client: host.client } : {}),
     };
   }
+  if (file.server === undefined) return stringify({ host: table } as never);
   assertUrl(file.server);
   return stringify({ server: file.server, host: table } as never);
 }
