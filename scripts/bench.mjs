@@ -175,6 +175,11 @@ if (process.getuid?.() !== 0) {
     );
   }
 }
+
+// The registry reader: what one serves (README, "Capacity").
+const { benchRegistry } = await import('./bench-registry.mjs');
+await benchRegistry(readFileSync(join(work, 'one', '0000-registry.k8s.yaml'), 'utf8'), work);
+
 const missed = goals.filter((g) => g.missed);
 if (missed.length > 0) {
   console.error(`\nmissed by more than the noise: ${missed.map((g) => g.label).join(', ')}`);

@@ -35,13 +35,20 @@ const doctor = await build({
   outfile: join(out, 'doctor.js'),
   minify: true,
 });
+// `npm run push`: the writer's workload and port from the config.
+const pushTarget = await build({
+  ...common,
+  entryPoints: [join(root, 'lib', 'push-target-cli.ts')],
+  outfile: join(out, 'push-target.js'),
+  minify: true,
+});
 // A code cache compiled for the previous bundle is useless now.
 rmSync(join(out, 'main.js.cache'), { force: true });
 
 // Files under node_modules are stood for by npm's own record of the install, which every
 // `npm install` and `npm ci` rewrites: stat-ing a few dozen files keeps the check cheap.
 const inputs = [
-  ...[agent, synth, discover, doctor].flatMap((result) => Object.keys(result.metafile.inputs)),
+  ...[agent, synth, discover, doctor, pushTarget].flatMap((result) => Object.keys(result.metafile.inputs)),
   'scripts/build.mjs',
   'scripts/build-options.mjs',
   'scripts/esbuild-plugins.mjs',

@@ -25,6 +25,27 @@ const everything = allObjects(
   ),
 );
 
+const S3 = {
+  bucket: 'registry',
+  credentialsSecret: 'registry-s3',
+  endpoint: 'http://minio.storage.svc:9000',
+};
+const scaleOut = allObjects(
+  synthCharts(
+    configOf({
+      registry: {
+        replicas: 3,
+        storage: { type: 's3', s3: S3 },
+        garbageCollectOnStart: true,
+        builderPush: { namespaces: ['ci'] },
+      },
+    }),
+  ),
+);
+const singlePodBuilder = allObjects(
+  synthCharts(configOf({ registry: { builderPush: { namespaces: ['ci', 'tekton'] } } })),
+);
+
 interface Workload {
   readonly object: Manifest;
   readonly id: string;
@@ -56,6 +77,8 @@ function offenders(objects: Manifest[], check: string, breaks: (w: Workload) => 
 describe.each([
   ['the committed dist/', committed],
   ['an output with every option on', everything],
+  ['a scale-out output with the builder push path', scaleOut],
+  ['the single pod with the builder push path', singlePodBuilder],
 ])('policy over %s', (_name, objects) => {
   test('privileged containers (kube-linter privileged-container, Polaris runAsPrivileged, Checkov CKV_K8S_16)', () => {
     expect(
