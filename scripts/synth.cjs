@@ -5,26 +5,15 @@
 // cache made by another Node version or for other source, and the cache is then rebuilt.
 'use strict';
 const { execFileSync } = require('node:child_process');
-const { readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const { readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const vm = require('node:vm');
+const { bundlesAreCurrent } = require('./bundles-current.cjs');
 
 const root = join(__dirname, '..');
 const build = join(root, 'build');
 const bundle = join(build, 'main.js');
 const cacheFile = `${bundle}.cache`;
-
-function bundlesAreCurrent() {
-  try {
-    const inputs = JSON.parse(readFileSync(join(build, 'inputs.json'), 'utf8'));
-    return Object.entries(inputs).every(([file, [size, mtimeMs]]) => {
-      const stat = statSync(file);
-      return stat.size === size && stat.mtimeMs === mtimeMs;
-    });
-  } catch {
-    return false;
-  }
-}
 
 function readCache() {
   try {
@@ -34,7 +23,7 @@ function readCache() {
   }
 }
 
-if (!bundlesAreCurrent()) {
+if (!bundlesAreCurrent(build)) {
   execFileSync(process.execPath, [join(__dirname, 'build.mjs')], { stdio: 'inherit' });
 }
 const cachedData = readCache();
