@@ -3,10 +3,10 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse } from '@iarna/toml';
 import { readIfExists, writeAtomically } from './atomic-file';
-import { analyzeConfig, type JsonMap } from './containerd-config';
+import { canonical } from './config-edit';
+import { analyzeConfig, getIn, REGISTRY_TABLE, type JsonMap } from './containerd-config';
 import { criLoaded, runCommand, sleep } from './containerd-host';
 import { decideChanges, Refusal, type NodeChanges } from './decide';
-import { dumpProblems } from './dump-check';
 import type { AgentEnv } from './env';
 
 export interface RunReport {
@@ -150,7 +150,9 @@ function waitForCri(env: AgentEnv): boolean {
 
 /**
  * Asks the node's own containerd to load the candidate file and checks the dumped values, not only
- * the exit code (see dumpProblems).
+ * the exit code: containerd 1.6 dumps a version 3 file with exit 0 and no config_path, and dumps
+ * mirrors next to config_path with exit 0 although its CRI plugin refuses them. Everything outside
+ * the registry tables must dump the same before and after (a drop-in under `imports` included).
  */
 function validateWithContainerd(env: AgentEnv, configLocal: string, changes: NodeChanges): void {
   const dump = (text: string): JsonMap => {
@@ -163,7 +165,31 @@ function validateWithContainerd(env: AgentEnv, configLocal: string, changes: Nod
       rmSync(candidate, { force: true });
     }
   };
-  const problems = dumpProblems(dump(changes.baseline), dump(changes.configText!), changes.expect);
+  const old = dump(changes.baseline);
+  const next = dump(changes.configText!);
+  const version = next.version === 3 ? 3 : 2;
+  const registry = (getIn(next, REGISTRY_TABLE[version]) ?? {}) as JsonMap;
+  const mirrors = Object.keys((registry.mirrors ?? {}) as JsonMap);
+  const problems: string[] = [];
+  if (changes.expect.configPath !== undefined && registry.config_path !== changes.expect.configPath) {
+    problems.push(
+      `config_path dumps as "${String(registry.config_path ?? '')}", not "${changes.expect.configPath}"`,
+    );
+  }
+  if (mirrors.length > 0 && registry.config_path)
+    problems.push('registry.mirrors would sit next to config_path');
+  for (const host of changes.expect.mirrors)
+    if (!mirrors.includes(host)) problems.push(`mirror ${host} is missing`);
+  const withoutRegistry = (d: JsonMap) => {
+    const copy = structuredClone(d);
+    for (const table of Object.values(REGISTRY_TABLE)) {
+      const parent = getIn(copy, table.slice(0, -1)) as JsonMap | undefined;
+      if (parent) delete parent.registry;
+    }
+    return canonical(copy);
+  };
+  if (withoutRegistry(old) !== withoutRegistry(next))
+    problems.push('settings outside the registry tables would change');
   if (problems.length > 0) {
     throw new Refusal(
       `the containerd config was left as it is: the node's containerd would not apply the change (${problems.join('; ')})`,
