@@ -107,7 +107,7 @@ export function applyNodeSetup(env: AgentEnv): RunReport {
 }
 
 /** Temporary files of runs that were killed mid-write: never the real files, safe to drop. */
-function sweepStaleTemps(dirs: readonly string[]): void {
+export function sweepStaleTemps(dirs: readonly string[]): void {
   for (const dir of new Set(dirs)) {
     let names: string[];
     try {
@@ -157,8 +157,9 @@ function waitForCri(env: AgentEnv): boolean {
 function validateWithContainerd(env: AgentEnv, configLocal: string, changes: NodeChanges): void {
   const dump = (text: string): JsonMap => {
     const candidate = join(dirname(configLocal), `.candidate-${process.pid}.toml`);
-    writeAtomically(candidate, text);
     try {
+      // inside the try: a failed flush of the folder comes after the rename (issue 13, crash points)
+      writeAtomically(candidate, text);
       const hostPath = join(dirname(env.configPath), basename(candidate));
       return parse(runCommand(env.containerdCommand, ['--config', hostPath, 'config', 'dump'])) as JsonMap;
     } finally {

@@ -1,7 +1,7 @@
 import { readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { readIfExists, writeAtomically } from './atomic-file';
-import { restartAndCheck, sha256, stateFiles, type AgentState } from './apply';
+import { restartAndCheck, sha256, stateFiles, sweepStaleTemps, type AgentState } from './apply';
 import type { AgentEnv } from './env';
 
 export interface CleanupReport {
@@ -17,6 +17,8 @@ export interface CleanupReport {
 export function cleanupNodeSetup(env: AgentEnv): CleanupReport {
   const configLocal = env.paths.local(env.configPath);
   const { backup, state: stateFile } = stateFiles(configLocal);
+  // A cleanup killed mid-write leaves a temporary file too (issue 13, crash points).
+  sweepStaleTemps([dirname(configLocal)]);
   const stateText = readIfExists(stateFile);
   if (stateText === undefined) return { removed: [], kept: [], configRestored: false };
   const state = JSON.parse(stateText) as AgentState;

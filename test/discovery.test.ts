@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { LookupResult } from '../lib/discovery/service-lookup';
 import { DiscoveryError, resolveRegistryAddress } from '../lib/resolve-registry-address';
 import { ApiServerStub, type StubAnswer } from './support/api-server-stub';
+import { requireTools } from './support/real-tools';
 import { fingerprint, runSynth, runSynthAsync } from './support/run';
 import { configOf, readManifestDir, tempDir, type Manifest } from './support/synth';
 
@@ -267,6 +268,7 @@ describe('discovery against a local API-server stub (real API paths and response
     const root = join(work, 'sa');
     const sa = join(root, 'var', 'run', 'secrets', 'kubernetes.io', 'serviceaccount');
     mkdirSync(sa, { recursive: true });
+    requireTools('openssl');
     execFileSync(
       'openssl',
       [
