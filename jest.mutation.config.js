@@ -3,7 +3,8 @@
 // process (a mutant is active only in Stryker's own process, so they cannot kill one), the tests that
 // compare the committed dist/ or pin bytes, the chart tests (snapshots: a kill there is drift, not an
 // aimed test; and each loads a whole synth per mutant),
-// the fuzz tests (hundreds of runs per mutant) and the real-component suites. build/ is built from
+// the fuzz tests (hundreds of runs per mutant), the agent tests that run containerd (seconds per
+// mutant) and the real-component suites. build/ is built from
 // the unmutated sources before the run (scripts/mutation.mjs), never from the instrumented sandbox.
 const base = require('./jest.config.js');
 
@@ -18,6 +19,5 @@ module.exports = {
     '<rootDir>/test/node-plan.test.ts',
     '<rootDir>/test/config-edit.test.ts',
     '<rootDir>/test/decide.test.ts',
-    '<rootDir>/test/agent-safeguards.test.ts',
   ],
 };

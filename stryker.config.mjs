@@ -14,12 +14,7 @@ export default {
     'lib/config/field-reader.ts',
     'lib/net/ip.ts',
     'lib/node-setup/hosts-toml.ts',
-    'lib/node-setup/legacy-config.ts',
-    'lib/node-setup/node-plan.ts',
     'agent/decide.ts',
-    'agent/config-edit.ts',
-    'agent/containerd-config.ts',
-    'agent/toml-text.ts',
   ],
   // Stryker would prepend `// @ts-nocheck` to every file it copies, build/'s bundles included, and so
   // change the agent bytes that a snapshot pins. swc never type-checks, so nothing needs it.
