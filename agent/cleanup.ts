@@ -1,8 +1,10 @@
 import { readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { readIfExists, writeAtomically } from './atomic-file';
-import { restartAndCheck, sha256, stateFiles, sweepStaleTemps, type AgentState } from './apply';
+import { sweepStaleTemps } from './apply';
 import type { AgentEnv } from './env';
+import { restartAndCheck } from './restart';
+import { backupOf, readState, sha256, stateFiles } from './run-state';
 
 export interface CleanupReport {
   readonly removed: readonly string[];
@@ -15,13 +17,15 @@ export interface CleanupReport {
  * them since) and puts back the config it replaced, from its backup, then restarts containerd.
  */
 export function cleanupNodeSetup(env: AgentEnv): CleanupReport {
-  const configLocal = env.paths.local(env.configPath);
-  const { backup, state: stateFile } = stateFiles(configLocal);
+  const { state: stateFile } = stateFiles(env.paths.local(env.configPath));
+  const state = readState(stateFile);
+  if (state === undefined) return { removed: [], kept: [], configRestored: false };
+  // The file the agent edited: the config, the target of its symlink (the link itself never changes), or a drop-in.
+  const configFile = state.configFile ?? env.configPath;
+  const configLocal = env.paths.local(configFile);
+  const backup = backupOf(configLocal);
   // A cleanup killed mid-write leaves a temporary file too (issue 13, crash points).
-  sweepStaleTemps([dirname(configLocal)]);
-  const stateText = readIfExists(stateFile);
-  if (stateText === undefined) return { removed: [], kept: [], configRestored: false };
-  const state = JSON.parse(stateText) as AgentState;
+  sweepStaleTemps([dirname(configLocal), dirname(stateFile)]);
   const removed: string[] = [];
   const kept: string[] = [];
   for (const [hostPath, digest] of Object.entries(state.hostsFiles)) {
@@ -52,7 +56,7 @@ export function cleanupNodeSetup(env: AgentEnv): CleanupReport {
     restartAndCheck(env, () => writeAtomically(configLocal, current));
     configRestored = true;
   } else if (state.configSha256 !== undefined) {
-    kept.push(env.configPath);
+    kept.push(configFile);
   }
   rmSync(backup, { force: true });
   rmSync(stateFile, { force: true });

@@ -138,3 +138,38 @@ export function canonical(data: unknown): string {
   };
   return JSON.stringify(prune(data));
 }
+
+/**
+ * The config with its top-level `imports` replaced by `imports` (absolute paths): how the node's
+ * containerd is asked to load a candidate drop-in in place of the real one. Checked by parsing back.
+ */
+export function withImports(text: string, imports: readonly string[]): EditResult {
+  const lines = splitLines(text);
+  const firstTable = lines.findIndex((l) => /^\s*\[/.test(l));
+  const limit = firstTable < 0 ? lines.length : firstTable;
+  const start = lines.findIndex((l, i) => i < limit && /^\s*imports\s*=/.test(l));
+  let kept = lines;
+  if (start >= 0) {
+    let depth = 0;
+    let end = start;
+    for (let i = start; i < limit; i++) {
+      const code = lines[i].replace(/"(?:[^"\\]|\\.)*"|'[^']*'|#.*$/g, '');
+      depth += (code.match(/\[/g) ?? []).length - (code.match(/\]/g) ?? []).length;
+      end = i;
+      if (depth <= 0) break;
+    }
+    kept = [...lines.slice(0, start), ...lines.slice(end + 1)];
+  }
+  const result = `imports = ${JSON.stringify(imports)}\n${kept.join('\n')}`;
+  try {
+    const before = parse(text) as JsonMap;
+    const after = parse(result) as JsonMap;
+    const { imports: got, ...rest } = after;
+    const { imports: _old, ...restBefore } = before; // eslint-disable-line @typescript-eslint/no-unused-vars
+    if (canonical(got) === canonical(imports) && canonical(rest) === canonical(restBefore))
+      return { text: result };
+  } catch {
+    // refused below
+  }
+  return { refused: 'its imports line is written in a form this agent cannot replace for the check' };
+}

@@ -2,11 +2,9 @@ import { parse } from '@iarna/toml';
 
 export type JsonMap = { [key: string]: unknown };
 
-/** Where the registry settings live, per config version. */
-export const REGISTRY_TABLE: Record<2 | 3, readonly string[]> = {
-  2: ['plugins', 'io.containerd.grpc.v1.cri', 'registry'],
-  3: ['plugins', 'io.containerd.cri.v1.images', 'registry'],
-};
+import { REGISTRY_TABLE } from './containerd-rules';
+
+export { REGISTRY_TABLE };
 
 export interface RegistrySettings {
   readonly version: 2 | 3;
@@ -37,7 +35,7 @@ export function getIn(data: unknown, path: readonly string[]): unknown {
   );
 }
 
-function isMap(value: unknown): value is JsonMap {
+export function isMap(value: unknown): value is JsonMap {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
 }
 

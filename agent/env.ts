@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodePlan } from '../lib/node-setup/node-plan';
-import { PLAN_KEY } from '../lib/node-setup/node-plan';
+import { AGENT_ENV as E, PLAN_KEY } from '../lib/node-setup/contract';
 import { runningContainerdConfig } from './containerd-host';
 import { HostPaths } from './host-paths';
 
@@ -30,7 +30,7 @@ function required(vars: Vars, name: string): string {
 }
 
 export function readAgentEnv(vars: Vars): AgentEnv {
-  const planDir = required(vars, 'AGENT_PLAN_DIR');
+  const planDir = required(vars, E.planDir);
   const plan = JSON.parse(readFileSync(join(planDir, PLAN_KEY), 'utf8')) as NodePlan;
   const files = Object.fromEntries(
     [plan.legacyKey, ...plan.hosts.map((h) => h.key)].map((key) => [
@@ -38,17 +38,17 @@ export function readAgentEnv(vars: Vars): AgentEnv {
       readFileSync(join(planDir, key), 'utf8'),
     ]),
   );
-  const mode = vars.AGENT_MODE === 'cleanup' ? 'cleanup' : 'apply';
+  const mode = vars[E.mode] === 'cleanup' ? 'cleanup' : 'apply';
   return {
     mode,
     plan,
     files,
-    paths: new HostPaths(required(vars, 'HOST_ROOT'), required(vars, 'MOUNTED_HOST_PATHS').split(':')),
-    configPath: vars.CONTAINERD_CONFIG || runningContainerdConfig(vars.PROC_ROOT || '/proc'),
-    restartCommand: required(vars, 'RESTART_COMMAND'),
-    containerdCommand: required(vars, 'CONTAINERD_COMMAND'),
-    ctrCommand: required(vars, 'CTR_COMMAND'),
-    healthTimeoutMs: Number(vars.HEALTH_TIMEOUT_SECONDS || '30') * 1000,
-    statusDir: required(vars, 'STATUS_DIR'),
+    paths: new HostPaths(required(vars, E.hostRoot), required(vars, E.mountedHostPaths).split(':')),
+    configPath: vars[E.containerdConfig] || runningContainerdConfig(vars[E.procRoot] || '/proc'),
+    restartCommand: required(vars, E.restartCommand),
+    containerdCommand: required(vars, E.containerdCommand),
+    ctrCommand: required(vars, E.ctrCommand),
+    healthTimeoutMs: Number(vars[E.healthTimeoutSeconds] || '30') * 1000,
+    statusDir: required(vars, E.statusDir),
   };
 }

@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyNodeSetup } from './apply';
 import { cleanupNodeSetup } from './cleanup';
-import { Refusal } from './decide';
+import { AGENT_ENV, READY_FILE, TERMINATION_LOG } from '../lib/node-setup/contract';
+import { Refusal } from './refusal';
 import { readAgentEnv, type AgentEnv } from './env';
 
 const RANCHER = /^\/var\/lib\/rancher\//;
@@ -18,14 +19,14 @@ function refuseRancher(env: AgentEnv): void {
 
 function markReady(env: AgentEnv, report: object): void {
   mkdirSync(env.statusDir, { recursive: true });
-  writeFileSync(join(env.statusDir, 'configured'), `${JSON.stringify(report)}\n`);
+  writeFileSync(join(env.statusDir, READY_FILE), `${JSON.stringify(report)}\n`);
 }
 
 function fail(message: string): void {
   process.stderr.write(`node-setup: ${message}\n`);
   try {
     // Kubernetes shows this in the pod's status: `kubectl describe pod` says why.
-    writeFileSync(process.env.TERMINATION_LOG || '/dev/termination-log', message);
+    writeFileSync(process.env[AGENT_ENV.terminationLog] || TERMINATION_LOG, message);
   } catch {
     // not in a pod
   }
@@ -41,7 +42,13 @@ try {
   } else {
     const report = applyNodeSetup(env);
     process.stdout.write(`node-setup: ${JSON.stringify({ configPath: env.configPath, ...report })}\n`);
-    markReady(env, { configPath: env.configPath, hostsDir: report.hostsDir, mode: env.plan.mode });
+    markReady(env, {
+      configPath: env.configPath,
+      configFile: report.configFile,
+      containerd: report.containerd,
+      hostsDir: report.hostsDir,
+      mode: env.plan.mode,
+    });
   }
 } catch (error) {
   fail(explain(error));

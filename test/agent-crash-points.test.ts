@@ -18,7 +18,7 @@ import { tempDir } from './support/synth';
 const CONFIG = join(ROOT, 'test', 'real', 'node-configs', 'a-default-systemd.toml');
 const ETC = join('root', 'etc', 'containerd');
 /** Names the agent's temporary files have (agent/apply.ts sweeps them at the start of a run). */
-const TEMP = /(^|\/)(\.[^/]+\.tmp-\d+|\.candidate-\d+\.toml)$/;
+const TEMP = /(^|\/)(\.[^/]+\.tmp-\d+|\.internal-registry-candidate-\d+)$/;
 
 const describeReal = describeWithTools(['strace', 'containerd', 'unshare', 'mount'], true);
 

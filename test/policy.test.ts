@@ -169,9 +169,22 @@ describe.each([
   });
 
   test('pull policy: Always for a tag, IfNotPresent only for a digest (kube-score container-image-pull-policy, Checkov CKV_K8S_15)', () => {
-    for (const c of workloads(objects).flatMap((w) => w.containers)) {
-      expect(c.imagePullPolicy).toBe(c.image.includes('@sha256:') ? 'IfNotPresent' : 'Always');
+    const pinnedNodeImages = (w: Workload) =>
+      w.object.metadata.annotations?.['kube-score/ignore']
+        ?.split(',')
+        .includes('container-image-pull-policy');
+    for (const w of workloads(objects)) {
+      for (const c of w.containers) {
+        // the node-setup DaemonSet's exception: IfNotPresent for its exact version tags (issue 10)
+        const expected = c.image.includes('@sha256:') || pinnedNodeImages(w) ? 'IfNotPresent' : 'Always';
+        expect(c.imagePullPolicy).toBe(expected);
+      }
     }
+    expect(
+      workloads(objects)
+        .filter(pinnedNodeImages)
+        .map((w) => w.object.kind),
+    ).toEqual(['DaemonSet']);
   });
 
   test('CPU, memory and ephemeral-storage requests and limits (kube-linter unset-cpu/memory-requirements, kube-score container-resources and container-ephemeral-storage-request-and-limit, Polaris, Checkov CKV_K8S_10-13)', () => {
@@ -256,7 +269,8 @@ describe('the exceptions in the output, listed for review', () => {
             (k) =>
               k.startsWith(KUBE_LINTER_PREFIX) ||
               k.startsWith('polaris.fairwinds.com/') ||
-              k === 'kube-score/ignore',
+              k === 'kube-score/ignore' ||
+              k.startsWith('checkov.io/'),
           )
           .map((k) => `${o.kind}/${o.metadata.name}: ${k}`),
       )
@@ -277,6 +291,8 @@ describe('the exceptions in the output, listed for review', () => {
         'DaemonSet/internal-registry-node-setup: ignore-check.kube-linter.io/writable-host-mount',
         'DaemonSet/internal-registry-node-setup: ignore-check.kube-linter.io/no-liveness-probe',
         'DaemonSet/internal-registry-node-setup: polaris.fairwinds.com/livenessProbeMissing-exempt',
+        'DaemonSet/internal-registry-node-setup: kube-score/ignore',
+        'DaemonSet/internal-registry-node-setup: checkov.io/skip1',
         'Deployment/easy-kanban: ignore-check.kube-linter.io/latest-tag',
         'Deployment/easy-kanban: polaris.fairwinds.com/tagNotSpecified-exempt',
       ].sort(),

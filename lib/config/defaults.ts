@@ -53,6 +53,7 @@ export const NODE_SETUP_DEFAULTS: NodeSetupConfig = {
   maxUnavailable: 1,
   agentImage: 'node:20.18.1-bookworm-slim',
   pauseImage: 'busybox:1.36.1',
+  extraHostPaths: [],
   restartCommand: 'nsenter -t 1 -m -u -i -n -p -- systemctl restart containerd',
 };
 

@@ -78,11 +78,20 @@ export interface NodeSetupConfig {
   /** Hosts directory used when the node's containerd names none. */
   readonly hostsDir: string;
   readonly flavor: NodeFlavor;
-  readonly maxUnavailable: number;
+  /** Nodes set up at once during a rollout: a count, or a percentage such as `10%`. */
+  readonly maxUnavailable: number | string;
   /** Image that runs the node agent (needs node and nsenter). */
   readonly agentImage: string;
+  /** Pins agentImage to this digest (`image:tag@digest`). */
+  readonly agentImageDigest?: string;
   /** Image of the long-running container that reports readiness. */
   readonly pauseImage: string;
+  /** Pins pauseImage to this digest. */
+  readonly pauseImageDigest?: string;
+  /** Pull both images from this registry (and path) instead of Docker Hub: for air-gapped clusters. */
+  readonly imageRegistry?: string;
+  /** Further host folders mounted into the agent, e.g. where a symlinked config.toml points. */
+  readonly extraHostPaths: readonly string[];
   /** Command run in the host's namespaces to restart containerd. */
   readonly restartCommand: string;
 }

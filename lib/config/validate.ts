@@ -10,6 +10,7 @@ import {
 } from './defaults';
 import { FieldReader, type Check, type ConfigIssue } from './field-reader';
 import { readDelivery } from './read-delivery';
+import { NODE_ROLLOUT_KEYS, readNodeRollout } from './read-node-rollout';
 import type {
   AddressSourceMode,
   AppConfig,
@@ -197,6 +198,7 @@ function readNodeSetup(reader: FieldReader, raw: unknown): NodeSetupConfig {
     'agentImage',
     'pauseImage',
     'restartCommand',
+    ...NODE_ROLLOUT_KEYS,
   ]);
   const modes: NodeSetupMode[] = ['hostsDir', 'legacy'];
   const flavors: NodeFlavor[] = ['containerd', 'k3s', 'rke2'];
@@ -209,7 +211,7 @@ function readNodeSetup(reader: FieldReader, raw: unknown): NodeSetupConfig {
       (v) => absolutePath(v) ?? (v === '/etc' ? 'would mount all of /etc into the node agent' : undefined),
     ),
     flavor: reader.oneOf('nodeSetup.flavor', n.flavor, d.flavor, flavors),
-    maxUnavailable: reader.integer('nodeSetup.maxUnavailable', n.maxUnavailable, d.maxUnavailable, 1, 10000),
+    ...readNodeRollout(reader, n, d),
     agentImage: reader.string('nodeSetup.agentImage', n.agentImage, d.agentImage, pinnedImage),
     pauseImage: reader.string('nodeSetup.pauseImage', n.pauseImage, d.pauseImage, pinnedImage),
     restartCommand: reader.string('nodeSetup.restartCommand', n.restartCommand, d.restartCommand, (v) =>

@@ -1,4 +1,5 @@
 import type { SynthConfig } from '../config/types';
+import { nodeSetupName } from '../node-setup/contract';
 import { appImageReference, type RegistryAddress } from '../registry-address';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- live objects are read as the API returns them */
@@ -50,7 +51,7 @@ export function diagnose(config: SynthConfig, address: RegistryAddress, state: C
     `${readyRegistry} of ${state.registryPods.length} Ready`,
   );
   if (!state.nodeSetup) {
-    add(false, 'node setup', `DaemonSet ${registry.namespace}/${registry.name}-node-setup not found`);
+    add(false, 'node setup', `DaemonSet ${registry.namespace}/${nodeSetupName(registry.name)} not found`);
   } else {
     for (const pod of state.nodeSetupPods) {
       const node = pod.spec?.nodeName ?? '(unscheduled)';

@@ -1,5 +1,6 @@
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { SynthConfig } from '../config/types';
+import { nodeSetupName } from '../node-setup/contract';
 import type { ClusterState } from './findings';
 
 /** Reads what the doctor compares, with the kubeconfig (or service account) discovery uses. */
@@ -15,8 +16,8 @@ export async function readClusterState(kubeConfig: KubeConfig, config: SynthConf
   const [service, registryPods, nodeSetup, nodeSetupPods] = await Promise.all([
     orMissing(core.readNamespacedService({ name, namespace })),
     core.listNamespacedPod({ namespace, labelSelector: `app=${name}` }),
-    orMissing(apps.readNamespacedDaemonSet({ name: `${name}-node-setup`, namespace })),
-    core.listNamespacedPod({ namespace, labelSelector: `app=${name}-node-setup` }),
+    orMissing(apps.readNamespacedDaemonSet({ name: nodeSetupName(name), namespace })),
+    core.listNamespacedPod({ namespace, labelSelector: `app=${nodeSetupName(name)}` }),
   ]);
   const deployments = Object.fromEntries(
     await Promise.all(

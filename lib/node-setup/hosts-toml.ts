@@ -15,8 +15,11 @@ export interface HostEndpoint {
 export class HostsTomlRefusal extends Error {}
 
 export interface HostsFile {
-  /** The default upstream (`server`), tried after the hosts. */
-  readonly server: string;
+  /**
+   * The default upstream (`server`), tried after the hosts. Omitted in `_default/hosts.toml`, so
+   * that each registry itself stays the fallback.
+   */
+  readonly server?: string;
   readonly hosts: readonly HostEndpoint[];
 }
 
@@ -47,6 +50,7 @@ export function renderHostsToml(file: HostsFile): string {
       ...(host.client !== undefined ? { client: host.client } : {}),
     };
   }
+  if (file.server === undefined) return stringify({ host: table } as never);
   assertUrl(file.server);
   return stringify({ server: file.server, host: table } as never);
 }

@@ -1,6 +1,7 @@
 import type { NodeSetupConfig } from '../config/types';
 import type { RegistryAddress } from '../registry-address';
 import { hostsFileKey } from './configmap-keys';
+import { LEGACY_KEY, PLAN_KEY } from './contract';
 import { plainHttpHostsFile, renderHostsToml } from './hosts-toml';
 import { renderLegacyRegistryConfig } from './legacy-config';
 
@@ -16,8 +17,7 @@ export interface NodePlan {
   readonly legacyKey: string;
 }
 
-export const PLAN_KEY = 'plan.json';
-export const LEGACY_KEY = 'legacy-registry.toml';
+export { PLAN_KEY, LEGACY_KEY } from './contract';
 
 /**
  * The node setup's files, rendered at synth time: hosts.toml for the IP host, the service name and

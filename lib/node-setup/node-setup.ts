@@ -11,18 +11,26 @@ import {
 } from '../k8s';
 import { ADDRESS_SOURCE_ANNOTATION, selectorLabels, workloadLabels } from '../labels';
 import type { RegistryAddress } from '../registry-address';
-import { pullPolicyFor } from '../image-reference';
 import { exceptionAnnotations, type PolicyException } from '../policy-exceptions';
 import { resourceRequirements } from '../resources';
 import { restrictedContainerSecurityContext } from '../security';
 import { configHash } from './config-hash';
+import {
+  AGENT_DIR,
+  AGENT_ENV,
+  AGENT_KEY,
+  CONTAINERD_DIR,
+  HOST_ROOT,
+  IN_HOST_MOUNT_NS,
+  nodeSetupName,
+  READY_FILE,
+  STATUS_DIR,
+} from './contract';
+import { NODE_SETUP_PULL_POLICY, nodeSetupImages } from './node-images';
 import { renderNodeSetupFiles } from './node-plan';
 
-export const AGENT_KEY = 'agent.js';
+export { AGENT_KEY } from './contract';
 export const CONFIG_HASH_ANNOTATION = 'internal-registry.dev/config-hash';
-const CONTAINERD_DIR = '/etc/containerd';
-const HOST_ROOT = '/host';
-const STATUS_DIR = '/status';
 
 const AGENT_RESOURCES: ResourcesConfig = {
   requests: { cpu: '10m', memory: '32Mi', ephemeralStorage: '16Mi' },
@@ -67,6 +75,12 @@ export const NODE_AGENT_EXCEPTIONS: readonly PolicyException[] = [
     reason: "the agent writes containerd's hosts files and config.toml there, atomically, with a backup",
   },
   {
+    kubeScore: 'container-image-pull-policy',
+    checkov: 'CKV_K8S_15',
+    reason:
+      'IfNotPresent for exact version tags: a node that restarts while Docker Hub (or the mirror) is unreachable must still start its node-setup pod',
+  },
+  {
     kubeLinter: 'no-liveness-probe',
     polaris: 'livenessProbeMissing',
     reason:
@@ -90,7 +104,7 @@ export class NodeSetup extends Construct {
   constructor(scope: Construct, id: string, props: NodeSetupProps) {
     super(scope, id);
     const { registry, nodeSetup, address } = props;
-    const name = `${registry.name}-node-setup`;
+    const name = nodeSetupName(registry.name);
     const labels = workloadLabels(name, 'node-setup');
     const data = { ...renderNodeSetupFiles(nodeSetup, address), [AGENT_KEY]: props.agentScript };
     const metadata = { name, namespace: registry.namespace, labels };
@@ -100,10 +114,8 @@ export class NodeSetup extends Construct {
       data,
     });
 
-    const mounted = [
-      CONTAINERD_DIR,
-      ...(isInside(nodeSetup.hostsDir, CONTAINERD_DIR) ? [] : [nodeSetup.hostsDir]),
-    ];
+    const mounted = mountedHostPaths(nodeSetup);
+    const images = nodeSetupImages(nodeSetup);
     const hostVolumes: Volume[] = mounted.map((path, i) => ({
       name: `host-${i}`,
       // /etc/containerd may not exist yet on a node that runs on containerd's defaults.
@@ -114,14 +126,14 @@ export class NodeSetup extends Construct {
       mountPath: `${HOST_ROOT}${path}`,
     }));
     const env: EnvVar[] = [
-      { name: 'AGENT_MODE', value: 'apply' },
-      { name: 'AGENT_PLAN_DIR', value: '/agent' },
-      { name: 'HOST_ROOT', value: HOST_ROOT },
-      { name: 'MOUNTED_HOST_PATHS', value: mounted.join(':') },
-      { name: 'STATUS_DIR', value: STATUS_DIR },
-      { name: 'RESTART_COMMAND', value: nodeSetup.restartCommand },
-      { name: 'CONTAINERD_COMMAND', value: 'nsenter -t 1 -m -- containerd' },
-      { name: 'CTR_COMMAND', value: 'nsenter -t 1 -m -- ctr' },
+      { name: AGENT_ENV.mode, value: 'apply' },
+      { name: AGENT_ENV.planDir, value: AGENT_DIR },
+      { name: AGENT_ENV.hostRoot, value: HOST_ROOT },
+      { name: AGENT_ENV.mountedHostPaths, value: mounted.join(':') },
+      { name: AGENT_ENV.statusDir, value: STATUS_DIR },
+      { name: AGENT_ENV.restartCommand, value: nodeSetup.restartCommand },
+      { name: AGENT_ENV.containerdCommand, value: `${IN_HOST_MOUNT_NS} containerd` },
+      { name: AGENT_ENV.ctrCommand, value: `${IN_HOST_MOUNT_NS} ctr` },
     ];
     this.daemonSet = new KubeDaemonSet(this, 'Resource', {
       metadata: { ...metadata, annotations: exceptionAnnotations(NODE_AGENT_EXCEPTIONS) },
@@ -129,7 +141,12 @@ export class NodeSetup extends Construct {
         selector: { matchLabels: selectorLabels(name) },
         updateStrategy: {
           type: 'RollingUpdate',
-          rollingUpdate: { maxUnavailable: IntOrString.fromNumber(nodeSetup.maxUnavailable) },
+          rollingUpdate: {
+            maxUnavailable:
+              typeof nodeSetup.maxUnavailable === 'number'
+                ? IntOrString.fromNumber(nodeSetup.maxUnavailable)
+                : IntOrString.fromString(nodeSetup.maxUnavailable),
+          },
         },
         template: {
           metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: configHash(data) } },
@@ -144,16 +161,16 @@ export class NodeSetup extends Construct {
             initContainers: [
               {
                 name: 'configure',
-                image: nodeSetup.agentImage,
-                imagePullPolicy: pullPolicyFor(nodeSetup.agentImage),
-                command: ['node', `/agent/${AGENT_KEY}`],
+                image: images.agent,
+                imagePullPolicy: NODE_SETUP_PULL_POLICY,
+                command: ['node', `${AGENT_DIR}/${AGENT_KEY}`],
                 env,
                 // nsenter into PID 1's namespaces (restart, config dump) needs full privileges.
                 securityContext: { privileged: true, runAsUser: 0, readOnlyRootFilesystem: true },
                 resources: resourceRequirements(AGENT_RESOURCES),
                 terminationMessagePolicy: 'FallbackToLogsOnError',
                 volumeMounts: [
-                  { name: 'agent', mountPath: '/agent', readOnly: true },
+                  { name: 'agent', mountPath: AGENT_DIR, readOnly: true },
                   { name: 'status', mountPath: STATUS_DIR },
                   ...hostMounts,
                 ],
@@ -162,11 +179,11 @@ export class NodeSetup extends Construct {
             containers: [
               {
                 name: 'ready',
-                image: nodeSetup.pauseImage,
-                imagePullPolicy: pullPolicyFor(nodeSetup.pauseImage),
+                image: images.pause,
+                imagePullPolicy: NODE_SETUP_PULL_POLICY,
                 command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 3600 & wait $!; done'],
                 readinessProbe: {
-                  exec: { command: ['cat', `${STATUS_DIR}/configured`] },
+                  exec: { command: ['cat', `${STATUS_DIR}/${READY_FILE}`] },
                   periodSeconds: 30,
                 },
                 resources: resourceRequirements(READY_RESOURCES),
@@ -192,4 +209,13 @@ export class NodeSetup extends Construct {
 
 function isInside(path: string, dir: string): boolean {
   return path === dir || path.startsWith(`${dir}/`);
+}
+
+/** /etc/containerd, the hosts dir and nodeSetup.extraHostPaths, each once and none inside another. */
+export function mountedHostPaths(nodeSetup: NodeSetupConfig): string[] {
+  const mounted: string[] = [];
+  for (const path of [CONTAINERD_DIR, nodeSetup.hostsDir, ...nodeSetup.extraHostPaths]) {
+    if (!mounted.some((m) => isInside(path, m))) mounted.push(path);
+  }
+  return mounted.filter((path) => !mounted.some((m) => m !== path && isInside(path, m)));
 }

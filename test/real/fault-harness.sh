@@ -44,7 +44,7 @@ case "$FAULT" in
     echo "$kills" > "$WORK/kills"
     run_agent final
     record final
-    find /etc/containerd -name '.*.tmp-*' -o -name '.candidate-*' > "$WORK/leftovers"
+    find /etc/containerd -name '.*.tmp-*' -o -name '.internal-registry-candidate-*' > "$WORK/leftovers"
     ;;
   readonly)
     mount -o remount,ro,bind /host/etc/containerd

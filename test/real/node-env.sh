@@ -4,7 +4,8 @@
 # on a veth pair kept in the namespace), a small image pushed with skopeo, and the shipped agent run
 # the way the DaemonSet runs it. It never touches the machine's own /etc/containerd or PID 1: every
 # path is bind-mounted over in this private mount namespace.
-# Needs: WORK, AGENT_DIR, IMAGE_LAYOUT.
+# Needs: WORK, AGENT_DIR, IMAGE_LAYOUT. Optional: CONTAINERD_BINARIES, a folder whose usr/bin holds
+# the containerd, ctr and containerd-shim-runc-v2 of the series under test (scripts/fetch-containerd.sh).
 # shellcheck disable=SC2034 # IP and SOCK are for the scripts that source this file
 IP=192.0.2.10
 SOCK=/run/containerd/containerd.sock
@@ -12,8 +13,19 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # Mounts, network, registry; /etc/containerd is $WORK/etc, also seen by the agent at /host/etc/containerd.
 node_env_setup() {
+  node_mounts
+  node_registry
+}
+
+# The node's folders, each a folder of $WORK in this mount namespace.
+node_mounts() {
   mount --make-rprivate /
-  mkdir -p "$WORK"/{etc,lib,run,reg,status,host} /etc/containerd /var/lib/containerd /run/containerd /host
+  mkdir -p "$WORK"/{etc,lib,run,reg,status,host,srv} /etc/containerd /var/lib/containerd /run/containerd /host
+  # The series under test as the node's own binaries: the agent's `nsenter -t 1 -m -- containerd`
+  # runs the same version as the daemon.
+  if [ -n "${CONTAINERD_BINARIES:-}" ]; then
+    for bin in containerd ctr containerd-shim-runc-v2; do mount --bind "$CONTAINERD_BINARIES/usr/bin/$bin" "/usr/bin/$bin"; done
+  fi
   if [ -n "${ETC_TMPFS_SIZE:-}" ]; then mount -t tmpfs -o "size=$ETC_TMPFS_SIZE" tmpfs "$WORK/etc"; fi
   mount --bind "$WORK/etc" /etc/containerd
   mount --bind "$WORK/lib" /var/lib/containerd
@@ -21,8 +33,13 @@ node_env_setup() {
   mount --bind "$WORK/host" /host
   mkdir -p /host/etc/containerd
   mount --bind "$WORK/etc" /host/etc/containerd
-
+  # A folder outside the agent's mounts, for configs that link there.
+  mount --bind "$WORK/srv" /srv
   ip link set lo up
+}
+
+# The stand-in ClusterIP on a veth pair inside the namespace, the registry on it, and the image pushed.
+node_registry() {
   ip link add veth-node type veth peer name veth-peer
   ip addr add "$IP/24" dev veth-node
   ip link set veth-node up
@@ -72,5 +89,8 @@ run_agent() {
   set -e
 }
 
-# Every file under a folder with its digest: equal listings mean nothing was written.
-snapshot() { (cd "$2" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum) > "$WORK/files-$1.sha"; }
+# Every file under a folder with its digest, and every link with its target: equal listings mean
+# nothing was written.
+snapshot() {
+  (cd "$2" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum && find . -type l -printf '%p -> %l\n' | sort) > "$WORK/files-$1.sha"
+}
