@@ -7,6 +7,6 @@ module.exports = {
   testTimeout: 120000,
   maxWorkers: 2,
   // StrykerJS's sandboxes (npm run mutation) hold a copy of the project.
-  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp/'],
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp'],
 };
