@@ -19,5 +19,6 @@ module.exports = {
     '<rootDir>/test/node-plan.test.ts',
     '<rootDir>/test/config-edit.test.ts',
     '<rootDir>/test/decide.test.ts',
+    '<rootDir>/test/dump-check.test.ts',
   ],
 };
