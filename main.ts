@@ -2,10 +2,10 @@ import { assertNoPlaceholderIn } from './lib/apps/image-placeholder';
 import { buildApp } from './lib/build-app';
 import { reportFailure } from './lib/cli-errors';
 import { loadConfig } from './lib/config/load';
-import { writeKustomization } from './lib/delivery/kustomization';
+import { assertOneOwnerPerObject } from './lib/object-owners';
 import { loadServiceLookup } from './lib/discovery/load-service-lookup';
 import { resolveRegistryAddress } from './lib/resolve-registry-address';
-import { renderManifestStream, writeManifestsAtomically } from './lib/write-manifests';
+import { outputFolderOf, renderManifestStream, writeOutput } from './lib/write-manifests';
 
 async function main(): Promise<void> {
   const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
@@ -13,16 +13,16 @@ async function main(): Promise<void> {
   warnings.forEach(warn);
   const address = await resolveRegistryAddress(config, process.env, loadServiceLookup, warn);
   const synthesize = (dir: string) => {
-    buildApp(config, address, dir).synth();
+    const app = buildApp(config, address, dir);
+    assertOneOwnerPerObject(app);
+    app.synth();
     assertNoPlaceholderIn(dir);
   };
   if (process.argv.includes('--stdout')) {
     process.stdout.write(renderManifestStream(synthesize));
     return;
   }
-  const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
-  writeManifestsAtomically(outdir, synthesize);
-  writeKustomization(outdir);
+  writeOutput(outputFolderOf(process.env), synthesize);
 }
 
 main().catch((error: unknown) => {

@@ -7,9 +7,7 @@ import { NodeSetupChart } from './node-setup/node-setup-chart';
 import { DeliveryChart } from './delivery/delivery-chart';
 import { applySyncWave } from './delivery/sync-waves';
 import { RegistryChart } from './registry/registry-chart';
-
-/** Namespaces every cluster has; the output never creates them. */
-const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+import { BUILT_IN_NAMESPACES } from './names';
 
 /**
  * All charts of the output. Chart dependencies make cdk8s number the files in apply order
@@ -23,6 +21,7 @@ export function buildApp(config: SynthConfig, address: RegistryAddress, outdir: 
     registry: config.registry,
     address,
     advertise: advertise.enabled ? { pushHost: advertise.host, help: advertise.help } : undefined,
+    createNamespace: !BUILT_IN_NAMESPACES.has(config.registry.namespace),
   });
   const nodeSetup = new NodeSetupChart(app, 'node-setup', {
     registry: config.registry,
@@ -38,7 +37,8 @@ export function buildApp(config: SynthConfig, address: RegistryAddress, outdir: 
       namespace,
       apps,
       address,
-      createNamespace: !BUILT_IN_NAMESPACES.has(namespace),
+      // The registry chart creates its namespace; the config loader checks that the levels agree.
+      createNamespace: !BUILT_IN_NAMESPACES.has(namespace) && namespace !== config.registry.namespace,
     });
     before.forEach((dependency) => chart.addDependency(dependency));
     appCharts.push(chart);

@@ -1,13 +1,38 @@
-import { EXIT_CODES } from './config/errors';
+/**
+ * Exit codes, distinct per cause so that scripts and Argo CD logs tell them apart. An error names
+ * its cause with a `failure` field; anything else is a failure to write.
+ */
+export const EXIT_CODES = {
+  /** The config, the environment, an included manifest or the output folder cannot be used. */
+  config: 2,
+  discovery: 3,
+  output: 4,
+} as const;
+
+export type FailureCause = keyof typeof EXIT_CODES;
+
+/** The exit code of an error: its `failure` cause, else a failure to write. */
+export function exitCodeOf(error: unknown): number {
+  const cause = (error as { failure?: unknown } | undefined)?.failure;
+  return typeof cause === 'string' && cause in EXIT_CODES
+    ? EXIT_CODES[cause as FailureCause]
+    : EXIT_CODES.output;
+}
 
 /** Prints a failure of a command for a person and returns the exit code that names its cause. */
 export function cliFailure(command: string, error: unknown, after = ''): number {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`${command}: ${message}\n${after}`);
-  return (error as { exitCode?: number }).exitCode ?? EXIT_CODES.output;
+  return exitCodeOf(error);
 }
 
-/** A failed synth: says so, and that the last good output stands. */
+/**
+ * A failed synth: says so, and what is true of the output afterwards. An error from the output
+ * step says it itself (`outputState`); any earlier error left the output untouched.
+ */
 export function reportFailure(error: unknown): number {
-  return cliFailure('synth', error, 'Nothing was written: the last good output is unchanged.\n');
+  const state =
+    (error as { outputState?: unknown } | undefined)?.outputState ??
+    'Nothing was written: the last good output is unchanged.';
+  return cliFailure('synth', error, `${String(state)}\n`);
 }

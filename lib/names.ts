@@ -1,3 +1,5 @@
+import { nodeSetupName } from './node-setup/contract';
+
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A Kubernetes object name or namespace: a DNS-1123 label, at most 63 characters. */
@@ -14,3 +16,17 @@ export function isDns1123Subdomain(value: string): boolean {
 export function serviceDnsName(name: string, namespace: string, clusterDomain: string): string {
   return `${name}.${namespace}.svc.${clusterDomain}`;
 }
+
+/** Kubernetes' limit on an object name that is a DNS-1123 label, and on a label value. */
+export const MAX_LABEL_LENGTH = 63;
+
+/** Namespaces every cluster has; the output never creates them. */
+export const BUILT_IN_NAMESPACES: ReadonlySet<string> = new Set([
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+]);
+
+/** The longest `registry.name` whose derived names stay within Kubernetes' limits. */
+export const MAX_REGISTRY_NAME_LENGTH = MAX_LABEL_LENGTH - nodeSetupName('').length;

@@ -1,5 +1,8 @@
 import type { PodSecurityLevel } from './config/types';
 
+/** Pod Security level of a registry namespace that synth creates: the node agent is privileged. */
+export const REGISTRY_NAMESPACE_POD_SECURITY: PodSecurityLevel = 'privileged';
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- pod specs are read as loosely typed manifest data */
 
 // Pod Security Standards as of Kubernetes 1.28 (https://kubernetes.io/docs/concepts/security/pod-security-standards/).

@@ -1,4 +1,3 @@
-import { EXIT_CODES } from './config/errors';
 import type { SynthConfig } from './config/types';
 import type { ServiceLookup } from './discovery/load-service-lookup';
 import type { LookupFailure, LookupResult } from './discovery/service-lookup';
@@ -7,7 +6,7 @@ import { pinnedRegistryAddress, registryAddress, type RegistryAddress } from './
 
 /** Discovery failed where the config asked for `discover`; its exit code differs from a config error's. */
 export class DiscoveryError extends Error {
-  public readonly exitCode = EXIT_CODES.discovery;
+  public readonly failure = 'discovery';
 }
 
 const WHAT_TO_DO: Record<LookupFailure, string> = {

@@ -217,7 +217,7 @@ describe('bad input, one kind at a time', () => {
   });
 
   test('wrong shapes', () => {
-    expect(problemsOf({ apps: { name: 'a' } })).toEqual([`apps: {"name":"a"} is not a list`]);
+    expect(problemsOf({ apps: { name: 'a' } })).toEqual([`apps: a mapping is not a list`]);
     expect(problemsOf({ registry: 'x' })).toEqual([expect.stringMatching(/^registry: 'x' is not a mapping/)]);
     expect(problemsOf({ registry: { deleteEnabled: 'yes' } })).toEqual([
       "registry.deleteEnabled: 'yes' is not true or false",
@@ -240,7 +240,7 @@ describe('bad input, one kind at a time', () => {
       }),
     ).toEqual([
       "registry.aliases[1]: 'x:5000' is not a host name (DNS-1123 subdomain, without port)",
-      "registry.aliases[2]: 'internal-registry.kube-system.svc.cluster.local' is listed already (or is the service name); remove it",
+      "registry.aliases[2]: 'internal-registry.kube-system.svc.cluster.local' is listed already (or is the service name or the ClusterIP); remove it",
     ]);
   });
 });

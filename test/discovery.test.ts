@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { exitCodeOf } from '../lib/cli-errors';
 import type { LookupResult } from '../lib/discovery/service-lookup';
 import { DiscoveryError, resolveRegistryAddress } from '../lib/resolve-registry-address';
 import { ApiServerStub, type StubAnswer } from './support/api-server-stub';
@@ -51,7 +52,7 @@ describe('resolveRegistryAddress (pure, with a fake lookup)', () => {
       { ok: false, failure: 'forbidden', detail: 'services "internal-registry" is forbidden', cluster },
     )) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(r.error).toBeInstanceOf(DiscoveryError);
-    expect(r.error.exitCode).toBe(3);
+    expect(exitCodeOf(r.error)).toBe(3);
     expect(r.error.message).toBe(
       'could not read Service kube-system/internal-registry from cluster https://10.0.0.1:6443 (context prod): ' +
         'forbidden: services "internal-registry" is forbidden; allow `get` on services in the registry namespace ' +

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { parse as parseToml } from '@iarna/toml';
 import { Yaml } from 'cdk8s';
 import fc from 'fast-check';
-import { parseAllDocuments } from 'yaml';
+import YAML, { parseAllDocuments } from 'yaml';
+import { buildApp } from '../lib/build-app';
+import { loadConfig } from '../lib/config/load';
+import { assertOneOwnerPerObject } from '../lib/object-owners';
 import { ConfigError } from '../lib/config/errors';
 import { validateWithOverrides } from '../lib/config/load';
 import type { SynthConfig } from '../lib/config/types';
@@ -13,7 +16,7 @@ import { LEGACY_KEY, renderNodeSetupFiles, type NodePlan } from '../lib/node-set
 import { hostWithPort, parseIp } from '../lib/net/ip';
 import { pinnedRegistryAddress } from '../lib/registry-address';
 import { describeWithTools } from './support/real-tools';
-import { synthCharts, tempDir } from './support/synth';
+import { synthCharts, tempDir, type Manifest } from './support/synth';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- parsed TOML and YAML are loosely typed */
 
@@ -194,6 +197,107 @@ describe('hostile config, fuzzed: refused with a field-named error, or rendered 
       }),
       { numRuns: RUNS },
     );
+  });
+});
+
+describe('colliding and cross-namespace objects, fuzzed: refused naming both sources, or one owner each', () => {
+  const names = fc.constantFrom(
+    'internal-registry',
+    'internal-registry-node-setup',
+    'easy-kanban',
+    'web',
+    'local-registry-hosting',
+  );
+  const namespaces = fc.constantFrom('kube-system', 'kube-public', 'easy-kanban', 'web', 'platform');
+  const kinds = fc.constantFrom(
+    ['v1', 'Service'],
+    ['v1', 'ConfigMap'],
+    ['v1', 'Secret'],
+    ['apps/v1', 'Deployment'],
+    ['apps/v1', 'DaemonSet'],
+    ['v1', 'Namespace'],
+    ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],
+    ['example.com/v1', 'Widget'],
+  );
+  const object = fc.record({
+    kind: kinds,
+    name: names,
+    namespace: fc.option(namespaces, { nil: undefined }),
+  });
+  const appArb = fc.record({
+    name: names,
+    namespace: fc.option(namespaces, { nil: undefined }),
+    objects: fc.option(fc.array(object, { minLength: 1, maxLength: 4 }), { nil: undefined }),
+    allowKinds: fc.option(fc.subarray(['Namespace', 'ClusterRoleBinding', 'Widget']), { nil: undefined }),
+  });
+
+  test('apps and manifests taking names of the registry, the node setup and each other', () => {
+    counts['object owners'] = { accepted: 0, rejected: 0 };
+    fc.assert(
+      fc.property(fc.array(appArb, { minLength: 1, maxLength: 3 }), namespaces, (apps, registryNamespace) => {
+        // GIVEN: a config file and one manifest per app that has objects
+        const dir = tempDir('owners-');
+        const configApps = apps.map((a, i) => {
+          if (!a.objects) return { name: a.name, namespace: a.namespace, podSecurity: 'privileged' };
+          const documents = a.objects.map((o) =>
+            YAML.stringify({
+              apiVersion: o.kind[0],
+              kind: o.kind[1],
+              metadata: { name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}) },
+              data: { image: 'IMAGE_NAME_PLACEHOLDER' },
+            }),
+          );
+          writeFileSync(join(dir, `m${i}.yaml`), documents.join('---\n'));
+          return {
+            name: a.name,
+            namespace: a.namespace,
+            manifest: `m${i}.yaml`,
+            podSecurity: 'privileged',
+            allowKinds: a.allowKinds,
+          };
+        });
+        writeFileSync(
+          join(dir, 'config.yaml'),
+          YAML.stringify({ registry: { namespace: registryNamespace }, apps: configApps }),
+        );
+        // WHEN
+        let objects: Manifest[];
+        let config: SynthConfig;
+        try {
+          config = loadConfig({ SYNTH_CONFIG: join(dir, 'config.yaml') }).config;
+          const app = buildApp(config, pinnedRegistryAddress(config.registry), dir);
+          assertOneOwnerPerObject(app);
+          objects = app.charts.flatMap((chart) => chart.toJson() as Manifest[]);
+        } catch (error) {
+          // THEN: a refusal is a config error, each message naming a field and, for a collision, both sources
+          if (!(error instanceof ConfigError)) throw error;
+          counts['object owners'].rejected++;
+          for (const issue of error.issues) {
+            expect(issue.message).toMatch(/^(apps|registry)|comes from both .+ and .+; rename one of them$/);
+          }
+          return;
+        }
+        // THEN: every object has one owner, and an included object stays in its app's namespace unless granted
+        counts['object owners'].accepted++;
+        const identities = objects.map(
+          (o) =>
+            `${o.apiVersion.split('/').slice(0, -1).join('/')} ${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`,
+        );
+        expect(new Set(identities).size).toBe(identities.length);
+        for (const [i, app] of config.apps.entries()) {
+          if (!app.included) continue;
+          for (const { object: o } of app.included.documents) {
+            const granted = app.allowKinds.includes(o.kind);
+            if (['Namespace', 'ClusterRoleBinding'].includes(o.kind)) expect(granted).toBe(true);
+            else expect(o.metadata.namespace ?? app.namespace).toBe(config.apps[i].namespace);
+            if (o.kind === 'Widget') expect(granted).toBe(true);
+          }
+        }
+      }),
+      { numRuns: Math.ceil(RUNS / 2) },
+    );
+    expect(counts['object owners'].accepted).toBeGreaterThan(0);
+    expect(counts['object owners'].rejected).toBeGreaterThan(0);
   });
 });
 

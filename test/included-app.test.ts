@@ -52,11 +52,38 @@ describe("the seed's app-deployment.yaml brought along", () => {
     expect(file.objects.flatMap(schemaProblems)).toEqual([]);
   });
 
+  test('as an Argo CD plugin, a config and manifest inside the repository are read', () => {
+    const { result } = synthWith('examples/seed-manifest.yaml', { ARGOCD_APP_NAME: 'registry' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
   test('an object without a namespace gets the app’s', () => {
     const { out, result } = synthWith(configFor(SEED_DEPLOYMENT, '    podSecurity: baseline\n'));
     expect(result.status).toBe(0);
     const deployment = readManifestDir(out)[2].objects[1];
     expect(deployment.metadata.namespace).toBe('easy-kanban');
+  });
+
+  test('a granted cluster-scoped kind comes out without a namespace; the placeholder is replaced in values only', () => {
+    // GIVEN
+    const binding =
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: web-view}\n' +
+      'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\n' +
+      'subjects: [{kind: ServiceAccount, name: default, namespace: easy-kanban}]\n';
+    const manifest = `# IMAGE_NAME_PLACEHOLDER in a comment is dropped\n${SEED_DEPLOYMENT}---\n${binding}`;
+    // WHEN
+    const { out, result } = synthWith(
+      configFor(manifest, '    podSecurity: baseline\n    allowKinds: [ClusterRoleBinding]\n'),
+    );
+    // THEN
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const objects = readManifestDir(out)[2].objects;
+    const crb = objects.find((o) => o.kind === 'ClusterRoleBinding')!;
+    expect(crb.metadata.name).toBe('web-view');
+    expect(crb.metadata.namespace).toBeUndefined();
+    expect(readManifestDir(out)[2].text).not.toContain('IMAGE_NAME_PLACEHOLDER');
   });
 
   const bad: Array<[string, string | undefined, string, RegExp]> = [
@@ -66,7 +93,7 @@ describe("the seed's app-deployment.yaml brought along", () => {
       'YAML that is not Kubernetes',
       'hello: world\n',
       '',
-      /is not Kubernetes YAML: document 1 needs apiVersion, kind and metadata\.name/,
+      /document 1: is not Kubernetes YAML: it needs apiVersion, kind and metadata\.name/,
     ],
     [
       'no placeholder',
@@ -78,7 +105,7 @@ describe("the seed's app-deployment.yaml brought along", () => {
       'another namespace',
       SEED_DEPLOYMENT.replace('{name: easy-kanban}', '{name: easy-kanban, namespace: other}'),
       '    podSecurity: baseline\n',
-      /puts Deployment\/easy-kanban in namespace other; apps\[0\]\.namespace is easy-kanban/,
+      /puts Deployment\/easy-kanban in namespace 'other'; apps\[0\]\.namespace is easy-kanban/,
     ],
     [
       'pods short of the namespace’s Pod Security level',

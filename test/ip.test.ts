@@ -4,6 +4,7 @@ import {
   parseCidr,
   parseIp,
   placeInServiceCidr,
+  specialPurposeRange,
   staticBandSize,
 } from '../lib/net/ip';
 
@@ -96,5 +97,44 @@ describe('formatting', () => {
     expect(hostWithPort('internal-registry.kube-system.svc', 5000)).toBe(
       'internal-registry.kube-system.svc:5000',
     );
+  });
+});
+
+describe('special-purpose addresses no Service can use', () => {
+  test.each([
+    ['0.0.0.0', 'an unspecified ("this network") address (0.0.0.0/8)'],
+    ['0.255.1.1', 'an unspecified ("this network") address (0.0.0.0/8)'],
+    ['127.0.0.1', 'a loopback address (127.0.0.0/8)'],
+    ['127.255.255.254', 'a loopback address (127.0.0.0/8)'],
+    ['169.254.169.254', 'a link-local address (169.254.0.0/16)'],
+    ['224.0.0.1', 'a multicast address (224.0.0.0/4)'],
+    ['239.255.255.255', 'a multicast address (224.0.0.0/4)'],
+    ['255.255.255.255', 'the broadcast address (255.255.255.255/32)'],
+    ['::', 'the unspecified address (::/128)'],
+    ['::1', 'the loopback address (::1/128)'],
+    ['::ffff:127.0.0.1', 'an IPv4-mapped IPv6 address (::ffff:0:0/96)'],
+    ['::ffff:a00:1', 'an IPv4-mapped IPv6 address (::ffff:0:0/96)'],
+    ['fe80::1', 'a link-local address (fe80::/10)'],
+    ['febf::1', 'a link-local address (fe80::/10)'],
+    ['ff02::1', 'a multicast address (ff00::/8)'],
+  ])('%s is %s', (ip, range) => {
+    expect(specialPurposeRange(parseIp(ip)!)).toBe(range);
+  });
+
+  test.each([
+    '10.110.240.233',
+    '192.0.2.10',
+    '1.0.0.0',
+    '126.255.255.255',
+    '128.0.0.1',
+    '169.253.255.255',
+    '223.255.255.255',
+    '254.255.255.255',
+    'fd00::10',
+    '::2',
+    'fec0::1',
+    '2001:db8::1',
+  ])('%s is an ordinary address', (ip) => {
+    expect(specialPurposeRange(parseIp(ip)!)).toBeUndefined();
   });
 });

@@ -1,8 +1,8 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { AppConfig } from '../config/types';
-import { KubeNamespace } from '../k8s';
-import { MANAGED_BY } from '../labels';
+import type { KubeNamespace } from '../k8s';
+import { podSecurityNamespace } from '../namespace';
 import type { RegistryAddress } from '../registry-address';
 import { AppWorkload } from './app-workload';
 import { IncludedApp } from './included-app';
@@ -28,17 +28,13 @@ export class AppNamespaceChart extends Chart {
     super(scope, id);
     const createNamespace = props.createNamespace ?? true;
     if (createNamespace) {
-      this.namespaceObject = new KubeNamespace(this, 'Namespace', {
-        metadata: {
-          name: props.namespace,
-          labels: {
-            'app.kubernetes.io/managed-by': MANAGED_BY,
-            // The config loader checks that the apps of a namespace agree on one level.
-            'pod-security.kubernetes.io/enforce': props.apps[0].podSecurity,
-            'pod-security.kubernetes.io/warn': props.apps[0].podSecurity,
-          },
-        },
-      });
+      // The config loader checks that the apps of a namespace agree on one level.
+      this.namespaceObject = podSecurityNamespace(
+        this,
+        'Namespace',
+        props.namespace,
+        props.apps[0].podSecurity,
+      );
     }
     this.workloads = props.apps.map((app) => {
       const workload = app.manifest

@@ -1,23 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { parseAllDocuments } from 'yaml';
 import type { AppConfig } from '../config/types';
 import { ADDRESS_SOURCE_ANNOTATION } from '../labels';
 import { appImageReference, type RegistryAddress } from '../registry-address';
 import { replacePlaceholder } from './image-placeholder';
-
-/** Kinds that live outside any namespace; everything else gets the app's namespace when it names none. */
-const CLUSTER_SCOPED = new Set([
-  'Namespace',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'PersistentVolume',
-  'StorageClass',
-]);
+import { effectiveNamespace } from './manifest-policy';
 
 export interface IncludedAppProps {
-  /** The app, with `manifest` set (checked by the config loader). */
+  /** The app, with `included` set: its manifest as the config loader read, parsed and checked it. */
   readonly app: AppConfig;
   readonly address: RegistryAddress;
 }
@@ -34,22 +25,35 @@ export class IncludedApp extends Construct {
   public readonly apiObjects: readonly ApiObject[];
   /** The image reference that replaced each placeholder. */
   public readonly image: string;
+  private readonly sources = new Map<ApiObject, string>();
 
   constructor(scope: Construct, id: string, props: IncludedAppProps) {
     super(scope, id);
     const { app, address } = props;
     this.image = appImageReference(app, address);
-    const documents = parseAllDocuments(readFileSync(app.manifest!, 'utf8'))
-      .map((d) => d.toJS())
-      .filter((o) => o !== null);
-    this.apiObjects = documents.map((document) => {
-      const object = replacePlaceholder(document, this.image);
+    if (!app.included) throw new Error(`app ${app.name}: its manifest was not read by the config loader`);
+    this.apiObjects = app.included.documents.map((document) => {
+      const object = replacePlaceholder(document.object, this.image);
+      const namespace = effectiveNamespace(object, app.namespace);
       const metadata = {
         ...object.metadata,
-        ...(CLUSTER_SCOPED.has(object.kind) ? {} : { namespace: object.metadata.namespace ?? app.namespace }),
+        ...(namespace === undefined ? {} : { namespace }),
         annotations: { ...object.metadata.annotations, [ADDRESS_SOURCE_ANNOTATION]: address.source },
       };
-      return new ApiObject(this, `${object.kind}-${object.metadata.name}`, { ...object, metadata });
+      const apiObject = new ApiObject(this, `${object.kind}-${object.metadata.name}`, {
+        ...object,
+        metadata,
+      });
+      this.sources.set(
+        apiObject,
+        `${basename(app.included!.file)} document ${document.index} (app ${app.name}'s manifest)`,
+      );
+      return apiObject;
     });
+  }
+
+  /** Where an object of this manifest comes from, for messages: the file and the document. */
+  public sourceOf(object: ApiObject): string {
+    return this.sources.get(object) ?? `app ${this.node.id}'s manifest`;
   }
 }

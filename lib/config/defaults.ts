@@ -69,6 +69,7 @@ export const APP_DEFAULTS: Omit<AppConfig, 'name' | 'namespace' | 'image'> = {
   runAsUser: 10001,
   readOnlyRootFilesystem: true,
   podSecurity: 'restricted',
+  allowKinds: [],
 };
 
 export const DEFAULT_APPS: readonly AppConfig[] = [

@@ -1,15 +1,8 @@
 import type { ConfigIssue } from './field-reader';
 
-/** Exit codes, distinct per cause so that scripts and Argo CD logs tell them apart. */
-export const EXIT_CODES = {
-  config: 2,
-  discovery: 3,
-  output: 4,
-} as const;
-
 /** The config (file or environment) cannot be used; carries every issue found. */
 export class ConfigError extends Error {
-  public readonly exitCode = EXIT_CODES.config;
+  public readonly failure = 'config';
 
   constructor(
     public readonly source: string,

@@ -1,3 +1,5 @@
+import { excerpt } from './excerpt';
+
 /** One problem with one config field. */
 export interface ConfigIssue {
   /** Path of the field in the config, such as `apps[0].port`. */
@@ -10,10 +12,7 @@ export type Check<T> = (value: T) => string | undefined;
 
 type Raw = Record<string, unknown>;
 
-function show(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  return JSON.stringify(value) ?? String(value);
-}
+const show = (value: unknown): string => excerpt(value);
 
 /**
  * Reads plain YAML data field by field, applying defaults and collecting every issue instead of

@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
+import { MAX_YAML_ALIASES, readAppManifest } from '../apps/app-manifest';
 import { projectRoot } from '../project-root';
 import { checkAppManifests } from './app-manifests';
 import { ConfigError } from './errors';
+import { excerpt, typeName } from './excerpt';
 import type { SynthConfig } from './types';
 import { validateConfig } from './validate';
 
@@ -42,21 +44,61 @@ export function lookupVariable(
   return undefined;
 }
 
-/** Reads the config file named by `SYNTH_CONFIG` (or the default), applies overrides and validates it. */
+/** Argo CD sets these for a Config Management Plugin; then every file synth reads must be in the repository. */
+function runsAsArgoCdPlugin(env: Environment): boolean {
+  return Object.keys(env).some((name) => name.startsWith('ARGOCD_APP_'));
+}
+
+/** Why `file` may not be read by an Argo CD plugin run, or undefined: its real path must lie in `root`. */
+function outsideRepository(file: string, root: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    return undefined; // reported as missing where it is read
+  }
+  const rel = relative(realpathSync(root), real);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel)
+    ? 'resolves outside the repository; an Argo CD plugin reads only files of the repository'
+    : undefined;
+}
+
+/**
+ * Reads the config file named by `SYNTH_CONFIG` (or the default), applies overrides, validates it,
+ * and reads and checks each included manifest once; every problem is reported in one error.
+ */
 export function loadConfig(env: Environment, root: string = projectRoot()): LoadedConfig {
   const named = lookupVariable(env, 'SYNTH_CONFIG');
   const file = named ? resolve(named.value) : join(root, DEFAULT_CONFIG_FILE);
   const source =
     isAbsolute(relative(root, file)) || relative(root, file).startsWith('..') ? file : relative(root, file);
-  const raw = parseConfigFile(file, source, named?.variable ?? 'config file');
-  const { config, warnings } = validateWithOverrides(raw, env, source);
+  const field = named?.variable ?? 'config file';
+  const argo = runsAsArgoCdPlugin(env);
+  const escape = argo ? outsideRepository(file, root) : undefined;
+  if (escape)
+    throw new ConfigError(source, [
+      { path: field, message: `${field}: ${excerpt(named?.value ?? file, 80)} ${escape}` },
+    ]);
+  const raw = parseConfigFile(file, source, field);
+  const { result, labelOf } = validateOverridden(raw, env);
+  const issues = [...result.issues];
+  const failed = new Set(issues.map((issue) => issue.path));
   // An app's manifest path is relative to the config file that names it.
-  const apps = config.apps.map((app) =>
-    app.manifest ? { ...app, manifest: resolve(dirname(file), app.manifest) } : app,
-  );
-  const manifestIssues = checkAppManifests(apps);
-  if (manifestIssues.length > 0) throw new ConfigError(source, manifestIssues);
-  return { config: { ...config, apps }, warnings, source };
+  const apps = result.draft.apps.map((app, index) => {
+    const path = `apps[${index}].manifest`;
+    if (!app.manifest || failed.has(path)) return app;
+    const manifest = resolve(dirname(file), app.manifest);
+    const refused = argo ? outsideRepository(manifest, root) : undefined;
+    const included = refused ?? readAppManifest(manifest);
+    if (typeof included === 'string') {
+      issues.push({ path, message: `${labelOf(path)}: ${excerpt(app.manifest, 80)} ${included}` });
+      return app;
+    }
+    return { ...app, manifest, included };
+  });
+  issues.push(...checkAppManifests(apps));
+  if (issues.length > 0) throw new ConfigError(source, issues);
+  return { config: { ...result.draft, apps }, warnings: result.warnings, source };
 }
 
 function parseConfigFile(file: string, source: string, field: string): unknown {
@@ -64,18 +106,35 @@ function parseConfigFile(file: string, source: string, field: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : String(error);
-    throw new ConfigError(source, [{ path: field, message: `${field}: '${file}' ${reason}` }]);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
+    throw new ConfigError(source, [{ path: field, message: `${field}: ${excerpt(file, 80)} ${reason}` }]);
   }
+  const fail = (message: string) =>
+    new ConfigError(source, [{ path: field, message: `${field}: ${message}` }]);
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((e) => ({
       path: '',
-      message: `${source}: YAML syntax: ${e.message.split('\n')[0]}`,
+      message: `${source}: YAML syntax: ${excerpt(e.message.split('\n')[0], 120).slice(1, -1)}`,
     }));
     throw new ConfigError(source, issues);
   }
-  return doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch {
+    throw fail(
+      `expands YAML aliases more than ${MAX_YAML_ALIASES} times (an alias bomb); write the values out`,
+    );
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw fail(
+      `${excerpt(source, 80)} holds ${typeName(data)}, not a config mapping; name a synth config file`,
+    );
+  }
+  return data;
 }
 
 /** Applies the environment overrides to raw config data, then validates; pure. */
@@ -84,6 +143,12 @@ export function validateWithOverrides(
   env: Environment,
   source = '(inline)',
 ): { config: SynthConfig; warnings: readonly string[] } {
+  const { result } = validateOverridden(raw, env);
+  if (!result.config) throw new ConfigError(source, result.issues);
+  return { config: result.config, warnings: result.warnings };
+}
+
+function validateOverridden(raw: unknown, env: Environment) {
   const overridden = new Map<string, string>();
   let data = raw;
   for (const { variable, path } of ENV_OVERRIDES) {
@@ -93,9 +158,7 @@ export function validateWithOverrides(
     overridden.set(path.join('.'), found.variable);
   }
   const labelOf = (path: string) => (overridden.has(path) ? `${path} (from ${overridden.get(path)})` : path);
-  const result = validateConfig(data, labelOf);
-  if (!result.config) throw new ConfigError(source, result.issues);
-  return { config: result.config, warnings: result.warnings };
+  return { result: validateConfig(data, labelOf), labelOf };
 }
 
 function setIn(data: unknown, path: readonly string[], value: unknown): unknown {

@@ -1,3 +1,4 @@
+import { refuseHostPath } from '../host-paths';
 import { isDigest } from '../image-reference';
 import type { Check, FieldReader } from './field-reader';
 import type { NodeSetupConfig } from './types';
@@ -24,13 +25,14 @@ const registryPrefix: Check<string> = (v) =>
     : 'is not a registry host with an optional path, such as registry.example.com:5000/mirror';
 const digest: Check<string> = (v) =>
   isDigest(v) ? undefined : 'is not a digest of the form sha256:<64 hex digits>';
-/** A host folder the DaemonSet may mount: absolute, normalised, never `/`, `/etc` or the kernel's. */
+/** A host folder the DaemonSet may mount: absolute, normalised, none of the node's system folders (host-paths.ts). */
 const hostFolder: Check<string> = (v) => {
   if (!/^\/[\w.\-/]*[\w.-]$/.test(v) || v.split('/').some((p) => p === '..' || p === '.') || v.includes('//'))
     return 'is not a normalised absolute path other than /';
-  if (['/etc', '/usr', '/var', '/run', '/home', '/root'].includes(v) || /^\/(proc|sys|dev)(\/|$)/.test(v))
-    return 'would mount too much of the node into the agent; name the folder that holds the file';
-  return undefined;
+  const refusal = refuseHostPath(v);
+  return refusal
+    ? `${refusal}, which would mount too much of the node into the agent; name the folder that holds the file`
+    : undefined;
 };
 
 export function readNodeRollout(reader: FieldReader, n: Record<string, unknown>, d: NodeSetupConfig): Fields {

@@ -119,6 +119,27 @@ export interface AppConfig {
   readonly manifest?: string;
   /** Pod Security level enforced on the app's namespace; its pods must meet it. */
   readonly podSecurity: PodSecurityLevel;
+  /**
+   * Kinds the manifest may hold beyond the namespaced application kinds (issue 9), such as
+   * `ClusterRoleBinding`; `ClusterRole` also lets a RoleBinding bind a ClusterRole.
+   */
+  readonly allowKinds: readonly string[];
+  /** The manifest, read and parsed once by the loader; the checks and the construct share it. */
+  readonly included?: ParsedManifest;
+}
+
+/** One document of an included manifest. */
+export interface ManifestDocument {
+  /** 1-based position in the file, for messages. */
+  readonly index: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are loosely typed YAML
+  readonly object: any;
+}
+
+/** An included manifest as parsed from its file (nulls of empty documents dropped). */
+export interface ParsedManifest {
+  readonly file: string;
+  readonly documents: readonly ManifestDocument[];
 }
 
 /** How the output is shipped and checked: Argo CD, registry advertisement, smoke test. */

@@ -1,6 +1,23 @@
 import { isDigest, isImageReference, isPinnedReference, isRepositoryPath, isTag } from '../image-reference';
-import { isDns1123Label, isDns1123Subdomain, serviceDnsName } from '../names';
-import { formatIp, parseCidr, parseIp, placeInServiceCidr, staticBandSize } from '../net/ip';
+import { normalizeHostPath, refuseHostPath } from '../host-paths';
+import {
+  BUILT_IN_NAMESPACES,
+  isDns1123Label,
+  isDns1123Subdomain,
+  MAX_REGISTRY_NAME_LENGTH,
+  serviceDnsName,
+} from '../names';
+import { hostsFileKey } from '../node-setup/configmap-keys';
+import { nodeSetupName } from '../node-setup/contract';
+import {
+  formatIp,
+  hostWithPort,
+  parseCidr,
+  parseIp,
+  placeInServiceCidr,
+  specialPurposeRange,
+  staticBandSize,
+} from '../net/ip';
 import {
   APP_DEFAULTS,
   DEFAULT_APPS,
@@ -9,6 +26,7 @@ import {
   REGISTRY_DEFAULTS,
 } from './defaults';
 import { FieldReader, type Check, type ConfigIssue } from './field-reader';
+import { REGISTRY_NAMESPACE_POD_SECURITY } from '../pod-security';
 import { readDelivery } from './read-delivery';
 import { NODE_ROLLOUT_KEYS, readNodeRollout } from './read-node-rollout';
 import type {
@@ -33,6 +51,11 @@ export interface ValidationResult {
   readonly issues: readonly ConfigIssue[];
   /** Things that work but that a careful operator wants to hear about. */
   readonly warnings: readonly string[];
+  /**
+   * The config as read, with defaults in place of the fields that have issues: lets the loader
+   * check what depends on valid fields (included manifests) in the same run.
+   */
+  readonly draft: SynthConfig;
 }
 
 const label: Check<string> = (v) =>
@@ -43,6 +66,17 @@ const ipLiteral: Check<string> = (v) =>
   parseIp(v)
     ? undefined
     : 'is not an IPv4 or IPv6 address; write a literal such as 10.110.240.233 or fd00::10';
+const clusterIp: Check<string> = (v) => {
+  const ip = parseIp(v);
+  if (!ip) return ipLiteral(v);
+  const range = specialPurposeRange(ip);
+  return range ? `is ${range}, which no Service can use; pick one in the cluster's Service CIDR` : undefined;
+};
+const registryName: Check<string> = (v) =>
+  label(v) ??
+  (v.length > MAX_REGISTRY_NAME_LENGTH
+    ? `is ${v.length} characters: the node setup is named ${nodeSetupName('<registry.name>')}, a DNS-1123 label of at most 63, so registry.name has at most ${MAX_REGISTRY_NAME_LENGTH}`
+    : undefined);
 const pinnedImage: Check<string> = (v) => {
   if (!isImageReference(v)) return 'is not an image reference such as registry:2.8.3';
   return isPinnedReference(v) ? undefined : 'must name an exact tag (not latest) or a digest';
@@ -50,7 +84,18 @@ const pinnedImage: Check<string> = (v) => {
 const digest: Check<string> = (v) =>
   isDigest(v) ? undefined : 'is not a digest of the form sha256:<64 hex digits>';
 const absolutePath: Check<string> = (v) =>
-  /^\/[\w.\-/]*[\w.-]$/.test(v) && !v.includes('..') ? undefined : 'is not an absolute path other than /';
+  /^\/[\w.\-/]*$/.test(v) ? undefined : 'is not an absolute path (letters, digits, _ . - and /)';
+
+/** A host folder for a hostPath mount, normalised (issue 9) before it is checked and used. */
+function readHostPath(reader: FieldReader, path: string, raw: unknown, fallback: string): string {
+  const given = reader.string(path, raw, fallback, absolutePath);
+  const normalized = normalizeHostPath(given);
+  const refusal = refuseHostPath(normalized);
+  if (!refusal) return normalized;
+  const shown = normalized === given ? '' : ` (normalised: '${normalized}')`;
+  reader.fail(path, `'${given}'${shown} ${refusal}; give a folder of its own, such as ${fallback}`);
+  return fallback;
+}
 const cpu: Check<string> = (v) =>
   /^\d+(\.\d+)?m?$/.test(v) ? undefined : 'is not a CPU quantity such as 100m or 1';
 const bytes: Check<string> = (v) =>
@@ -71,6 +116,14 @@ export function validateConfig(raw: unknown, labelOf?: (path: string) => string)
   const apps = readApps(reader, top.apps);
   checkServiceCidr(reader, registry, warnings);
   checkAliases(reader, registry);
+  checkReservedAppNames(reader, registry, apps);
+  checkSharedNamespace(reader, registry, apps);
+  if (registry.imageDigest && registry.image.includes('@')) {
+    reader.fail(
+      'registry.imageDigest',
+      'is set while registry.image already names a digest; give the digest in one of them',
+    );
+  }
   if (registry.garbageCollectOnStart && registry.storage.type === 'emptyDir') {
     reader.fail(
       'registry.garbageCollectOnStart',
@@ -82,8 +135,9 @@ export function validateConfig(raw: unknown, labelOf?: (path: string) => string)
       'registry.storage.type: emptyDir loses every pushed image when the registry pod is replaced',
     );
   }
-  if (reader.issues.length > 0) return { issues: reader.issues, warnings };
-  return { config: { registry, discovery, delivery, nodeSetup, apps }, issues: [], warnings };
+  const draft = { registry, discovery, delivery, nodeSetup, apps };
+  if (reader.issues.length > 0) return { issues: reader.issues, warnings, draft };
+  return { config: draft, issues: [], warnings, draft };
 }
 
 function readResources(
@@ -118,7 +172,7 @@ function readStorage(reader: FieldReader, raw: unknown): StorageConfig {
     type: reader.oneOf(`${path}.type`, s.type, fallback.type, types),
     size: reader.string(`${path}.size`, s.size, fallback.size, bytes),
     storageClass: reader.optionalString(`${path}.storageClass`, s.storageClass, subdomain),
-    hostPath: reader.string(`${path}.hostPath`, s.hostPath, fallback.hostPath, absolutePath),
+    hostPath: readHostPath(reader, `${path}.hostPath`, s.hostPath, fallback.hostPath),
   };
 }
 
@@ -141,10 +195,10 @@ function readRegistry(reader: FieldReader, raw: unknown): RegistryConfig {
     'resources',
   ]);
   return {
-    name: reader.string('registry.name', r.name, d.name, label),
+    name: reader.string('registry.name', r.name, d.name, registryName),
     namespace: reader.string('registry.namespace', r.namespace, d.namespace, label),
     port: reader.integer('registry.port', r.port, d.port, 1, 65535),
-    clusterIP: reader.string('registry.clusterIP', r.clusterIP, d.clusterIP, ipLiteral),
+    clusterIP: reader.string('registry.clusterIP', r.clusterIP, d.clusterIP, clusterIp),
     serviceCIDR: reader.optionalString('registry.serviceCIDR', r.serviceCIDR, (v) => {
       const parsed = parseCidr(v);
       return typeof parsed === 'string' ? parsed : undefined;
@@ -204,12 +258,7 @@ function readNodeSetup(reader: FieldReader, raw: unknown): NodeSetupConfig {
   const flavors: NodeFlavor[] = ['containerd', 'k3s', 'rke2'];
   return {
     mode: reader.oneOf('nodeSetup.mode', n.mode, d.mode, modes),
-    hostsDir: reader.string(
-      'nodeSetup.hostsDir',
-      n.hostsDir,
-      d.hostsDir,
-      (v) => absolutePath(v) ?? (v === '/etc' ? 'would mount all of /etc into the node agent' : undefined),
-    ),
+    hostsDir: readHostPath(reader, 'nodeSetup.hostsDir', n.hostsDir, d.hostsDir),
     flavor: reader.oneOf('nodeSetup.flavor', n.flavor, d.flavor, flavors),
     ...readNodeRollout(reader, n, d),
     agentImage: reader.string('nodeSetup.agentImage', n.agentImage, d.agentImage, pinnedImage),
@@ -236,6 +285,7 @@ function readApp(reader: FieldReader, raw: unknown, path: string): AppConfig {
     'readOnlyRootFilesystem',
     'manifest',
     'podSecurity',
+    'allowKinds',
   ]);
   const levels: PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
   const name = reader.string(`${path}.name`, a.name ?? '', '', label);
@@ -272,6 +322,13 @@ function readApp(reader: FieldReader, raw: unknown, path: string): AppConfig {
       /\.ya?ml$/.test(v) ? undefined : 'is not the path of a .yaml or .yml file',
     ),
     podSecurity: reader.oneOf(`${path}.podSecurity`, a.podSecurity, d.podSecurity, levels),
+    allowKinds: reader.list(`${path}.allowKinds`, a.allowKinds, d.allowKinds, (item, itemPath) =>
+      reader.string(itemPath, item, '', (v) =>
+        /^[A-Z][A-Za-z0-9]{0,62}$/.test(v)
+          ? undefined
+          : 'is not a Kubernetes kind such as ClusterRoleBinding',
+      ),
+    ),
   };
 }
 
@@ -328,14 +385,59 @@ function checkServiceCidr(reader: FieldReader, registry: RegistryConfig, warning
 
 function checkAliases(reader: FieldReader, registry: RegistryConfig): void {
   const serviceName = serviceDnsName(registry.name, registry.namespace, registry.clusterDomain);
-  const seen = new Set<string>([serviceName]);
+  const seen = new Set<string>([serviceName, registry.clusterIP]);
   registry.aliases.forEach((alias, index) => {
+    const path = `registry.aliases[${index}]`;
     if (seen.has(alias)) {
-      reader.fail(
-        `registry.aliases[${index}]`,
-        `'${alias}' is listed already (or is the service name); remove it`,
-      );
+      reader.fail(path, `'${alias}' is listed already (or is the service name or the ClusterIP); remove it`);
     }
     seen.add(alias);
+    // Each name becomes a ConfigMap key; Kubernetes allows keys of at most 253 characters.
+    const key = hostsFileKey(hostWithPort(alias, registry.port));
+    if (key.length > 253) {
+      reader.fail(
+        path,
+        `is ${alias.length} characters: its ConfigMap key ${key.slice(0, 20)}… would be ${key.length}, ` +
+          `over Kubernetes' 253; use a name of at most ${alias.length - (key.length - 253)}`,
+      );
+    }
+  });
+}
+
+/** The registry's and the node setup's names select their pods (`app=<name>`) in kubectl and doctor. */
+function checkReservedAppNames(
+  reader: FieldReader,
+  registry: RegistryConfig,
+  apps: readonly AppConfig[],
+): void {
+  const reserved = [registry.name, nodeSetupName(registry.name)];
+  apps.forEach((app, index) => {
+    if (app.namespace === registry.namespace && reserved.includes(app.name)) {
+      reader.fail(
+        `apps[${index}].name`,
+        `'${app.name}' is taken by the registry in namespace ${app.namespace}; give the app another name or namespace`,
+      );
+    }
+  });
+}
+
+/**
+ * A registry namespace that is not built in is created with the Pod Security level the privileged
+ * node agent needs; an app may share it only at that level (a namespace has one level).
+ */
+function checkSharedNamespace(
+  reader: FieldReader,
+  registry: RegistryConfig,
+  apps: readonly AppConfig[],
+): void {
+  if (BUILT_IN_NAMESPACES.has(registry.namespace)) return;
+  apps.forEach((app, index) => {
+    if (app.namespace === registry.namespace && app.podSecurity !== REGISTRY_NAMESPACE_POD_SECURITY) {
+      reader.fail(
+        `apps[${index}].podSecurity`,
+        `'${app.podSecurity}' differs from '${REGISTRY_NAMESPACE_POD_SECURITY}' of namespace ${app.namespace}, which is ` +
+          `registry.namespace (the node agent needs it); give the app another namespace, or set podSecurity: ${REGISTRY_NAMESPACE_POD_SECURITY}`,
+      );
+    }
   });
 }

@@ -104,3 +104,31 @@ export function placeInServiceCidr(ip: ParsedIp, cidr: ParsedCidr): CidrPlacemen
 export function hostWithPort(host: string, port: number): string {
   return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 }
+
+/** Ranges no Service can use as its ClusterIP, named for messages. */
+const SPECIAL_RANGES: ReadonlyArray<{ readonly cidr: string; readonly name: string }> = [
+  { cidr: '0.0.0.0/8', name: 'an unspecified ("this network") address' },
+  { cidr: '127.0.0.0/8', name: 'a loopback address' },
+  { cidr: '169.254.0.0/16', name: 'a link-local address' },
+  { cidr: '224.0.0.0/4', name: 'a multicast address' },
+  { cidr: '255.255.255.255/32', name: 'the broadcast address' },
+  { cidr: '::/128', name: 'the unspecified address' },
+  { cidr: '::1/128', name: 'the loopback address' },
+  { cidr: '::ffff:0:0/96', name: 'an IPv4-mapped IPv6 address' },
+  { cidr: 'fe80::/10', name: 'a link-local address' },
+  { cidr: 'ff00::/8', name: 'a multicast address' },
+];
+
+/**
+ * The special-purpose range an address lies in (unspecified, loopback, link-local, multicast,
+ * broadcast, IPv4-mapped IPv6), as `a loopback address (127.0.0.0/8)`, or undefined.
+ */
+export function specialPurposeRange(ip: ParsedIp): string | undefined {
+  for (const range of SPECIAL_RANGES) {
+    const cidr = parseCidr(range.cidr) as ParsedCidr;
+    if (cidr.family !== ip.family) continue;
+    const hostBits = BigInt(BITS[ip.family] - cidr.prefix);
+    if ((ip.value >> hostBits) << hostBits === cidr.network) return `${range.name} (${range.cidr})`;
+  }
+  return undefined;
+}

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../lib/project-root';
 
@@ -41,10 +41,11 @@ export function runBundleAsync(
   bundle: string,
   env: Record<string, string>,
   args: string[] = [],
+  cwd: string = ROOT,
 ): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(ROOT, 'build', bundle), ...args], {
-      cwd: ROOT,
+      cwd,
       env: { PATH: process.env.PATH ?? '', ...env },
     });
     let stdout = '';
@@ -58,4 +59,43 @@ export function runBundleAsync(
 /** Like runSynth, without blocking this process's event loop. */
 export function runSynthAsync(env: Record<string, string>): Promise<RunResult> {
   return runBundleAsync('main.js', env);
+}
+
+/**
+ * Every path under `dir` (dot files included) with its type and content digest, or link target:
+ * equal digests mean nothing under the folder was created, deleted, replaced or changed.
+ */
+export function treeDigest(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (path: string, rel: string) => {
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink()) out[rel] = `link ${readlinkSync(path)}`;
+    else if (stat.isDirectory()) {
+      out[rel] = `dir ${stat.mode.toString(8)}`;
+      for (const name of readdirSync(path).sort()) walk(join(path, name), rel ? `${rel}/${name}` : name);
+    } else {
+      out[rel] =
+        `file ${stat.mode.toString(8)} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+/** Runs async jobs at most `limit` at a time, keeping their order. */
+export async function inPool<T, R>(
+  items: readonly T[],
+  limit: number,
+  job: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await job(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

@@ -41,6 +41,7 @@ export function find(objects: Manifest[], kind: string, name: string): Manifest 
 /** Every file of a manifest folder, in the order kubectl reads them, with its objects. */
 export function readManifestDir(dir: string): Array<{ file: string; text: string; objects: Manifest[] }> {
   return readdirSync(dir)
+    .filter((file) => /\.ya?ml$/.test(file))
     .sort()
     .map((file) => {
       const text = readFileSync(join(dir, file), 'utf8');
