@@ -144,7 +144,7 @@ describe('other refusals the README lists', () => {
     [
       { registry: { storage: { hostPath: '/var/../etc' } } },
       'registry.storage.hostPath',
-      'is not an absolute path',
+      "is the node's /etc;",
     ],
     [
       { registry: { storage: { hostPath: 'var/lib/x' } } },
