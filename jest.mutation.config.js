@@ -6,13 +6,21 @@
 // the fuzz tests (hundreds of runs per mutant), the agent tests that run containerd (seconds per
 // mutant) and the real-component suites. build/ is built from
 // the unmutated sources before the run (scripts/mutation.mjs), never from the instrumented sandbox.
+const { join, resolve } = require('node:path');
 const base = require('./jest.config.js');
+
+// Stryker copies the project into .stryker-tmp/sandbox-*/ but leaves test/real/ out: its node
+// fixtures hold dangling symlinks (/etc/containerd/…) that cannot be copied. test/decide.test.ts
+// reads the scenario table and those fixtures from the project itself.
+const project = __dirname.includes('.stryker-tmp') ? resolve(__dirname, '..', '..') : __dirname;
 
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
+  moduleNameMapper: { '^\\./real/node-matrix$': join(project, 'test', 'real', 'node-matrix.ts') },
   testMatch: [
     '<rootDir>/test/config.test.ts',
+    '<rootDir>/test/field-reader.test.ts',
     '<rootDir>/test/config-rules.test.ts',
     '<rootDir>/test/ip.test.ts',
     '<rootDir>/test/hosts-toml.test.ts',

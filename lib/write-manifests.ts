@@ -17,7 +17,8 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { renderKustomization } from './delivery/kustomization';
 import {
-  foreignEntries,
+  isSynthKustomizationLeftover,
+  leftoverForeignEntries,
   leftoverKind,
   OUTPUT_MARKER,
   refuseKustomization,
@@ -91,8 +92,9 @@ export function outputFolderOf(env: Readonly<Record<string, string | undefined>>
  * of which a kill may interrupt:
  *
  *  1. read only: lstat/readdir the folder and its marker, the kustomization's first line;
- *  2. remove what a killed run left beside the folder (`.<dist>.synth-staging-<pid>`,
- *     `.<dist>.synth-retired-<pid>` holding only synth's files, `kustomization.yaml.synth-tmp-<pid>`);
+ *  2. remove what a killed run left beside the folder (`.<dist>.synth-staging-<pid>` and
+ *     `.<dist>.synth-retired-<pid>` holding only synth's files, a marker cut short included;
+ *     `kustomization.yaml.synth-tmp-<pid>` holding synth's header, whole or cut short);
  *  3. write the new folder as `.<dist>.synth-staging-<pid>` (manifests, then the marker) and the new
  *     kustomization as `kustomization.yaml.synth-tmp-<pid>`, each fsynced;
  *  4. rename the folder to `.<dist>.synth-retired-<pid>` (when there is one);
@@ -208,10 +210,10 @@ function removeLeftovers(parent: string, base: string): void {
     const path = join(parent, name);
     if (kind === 'file') {
       const facts = factsOf(path, false);
-      if (facts.type === 'file' && refuseKustomization(facts, head(path)) === undefined) unlinkSync(path);
+      if (facts.type === 'file' && isSynthKustomizationLeftover(head(path))) unlinkSync(path);
     } else if (kind === 'folder') {
       const facts = factsOf(path, true);
-      if (facts.type === 'folder' && foreignEntries(facts.entries, facts.marker).length === 0) {
+      if (facts.type === 'folder' && leftoverForeignEntries(facts.entries, facts.marker).length === 0) {
         rmSync(path, { recursive: true, force: true });
       }
     }

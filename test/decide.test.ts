@@ -7,11 +7,9 @@ import { NODE_SETUP_DEFAULTS, REGISTRY_DEFAULTS } from '../lib/config/defaults';
 import { PLAN_KEY } from '../lib/node-setup/contract';
 import { renderNodeSetupFiles, type NodePlan } from '../lib/node-setup/node-plan';
 import { pinnedRegistryAddress } from '../lib/registry-address';
-import { ROOT } from './support/run';
 import { MemoryNode } from './support/memory-node';
-import { SCENARIOS, type Series } from './real/node-matrix';
+import { CONFIGS, SCENARIOS, type Series } from './real/node-matrix';
 
-const CONFIGS = join(ROOT, 'test', 'real', 'node-configs');
 const VERSION: Record<Series, string> = {
   '1.6': 'containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3',
   '1.7': 'containerd github.com/containerd/containerd 1.7.24~ds1 1.7.24~ds1-6+deb13u1',

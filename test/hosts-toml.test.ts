@@ -33,6 +33,50 @@ describe('hosts.toml', () => {
     });
   });
 
+  test.each([
+    ['skip_verify', { skipVerify: false }],
+    ['ca', { ca: '/etc/ca.pem' }],
+    ['client', { client: [['/etc/c.pem', '/etc/c.key']] }],
+  ])('%s alone on an http host is refused', (_, tls) => {
+    expect(() =>
+      renderHostsToml({ hosts: [{ url: 'http://a:5000', capabilities: ['pull'], ...tls }] }),
+    ).toThrow(/plain HTTP: skip_verify, ca and client/);
+  });
+
+  test('an https host carries exactly the TLS fields it is given', () => {
+    const host = { url: 'https://a:5000', capabilities: ['pull'] as const };
+    expect(renderHostsToml({ hosts: [host] })).toBe('[host."https://a:5000"]\ncapabilities = [ "pull" ]\n');
+    expect(parse(renderHostsToml({ hosts: [{ ...host, ca: '/etc/ca.pem' }] }))).toEqual({
+      host: { 'https://a:5000': { capabilities: ['pull'], ca: '/etc/ca.pem' } },
+    });
+    expect(
+      parse(
+        renderHostsToml({ hosts: [{ ...host, ca: ['/etc/a.pem', '/etc/b.pem'], client: ['/etc/c.pem'] }] }),
+      ),
+    ).toEqual({
+      host: {
+        'https://a:5000': {
+          capabilities: ['pull'],
+          ca: ['/etc/a.pem', '/etc/b.pem'],
+          client: ['/etc/c.pem'],
+        },
+      },
+    });
+    expect(
+      parse(
+        renderHostsToml({ hosts: [{ ...host, skipVerify: false, client: [['/etc/c.pem', '/etc/c.key']] }] }),
+      ),
+    ).toEqual({
+      host: {
+        'https://a:5000': {
+          capabilities: ['pull'],
+          skip_verify: false,
+          client: [['/etc/c.pem', '/etc/c.key']],
+        },
+      },
+    });
+  });
+
   test('always a [host] table (containerd 1.7 rejects a hosts file without one)', () => {
     expect(() => renderHostsToml({ server: 'http://a:5000', hosts: [] })).toThrow(
       /at least one \[host\] table/,
@@ -52,6 +96,12 @@ describe('hosts.toml', () => {
 
   test('a URL that could inject TOML is refused', () => {
     expect(() => renderHostsToml(plainHttpHostsFile('a"]\n[x'))).toThrow(/is not an http\(s\):\/\/host/);
+    expect(() => renderHostsToml({ hosts: [{ url: 'xhttp://a:5000', capabilities: ['pull'] }] })).toThrow(
+      /'xhttp:\/\/a:5000' is not an http\(s\):\/\/host/,
+    );
+    expect(() =>
+      renderHostsToml({ server: 'xhttps://a', hosts: [{ url: 'https://a:5000', capabilities: ['pull'] }] }),
+    ).toThrow(/'xhttps:\/\/a' is not an http\(s\):\/\/host/);
   });
 });
 

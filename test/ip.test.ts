@@ -29,8 +29,19 @@ describe('parseIp', () => {
     expect(parseIp(ip)).toBeUndefined();
   });
 
-  test('reads IPv6 with an embedded IPv4 tail', () => {
-    expect(parseIp('::ffff:192.0.2.1')!.value).toBe(0xffffc0000201n);
+  test.each([
+    ['::ffff:192.0.2.1', 0xffffc0000201n],
+    ['::ffff:192.168.100.200', 0xffffc0a864c8n],
+    ['64:ff9b::10.96.100.254', (0x64ff9bn << 96n) | 0x0a6064fen],
+    ['0:0:0:0:0:ffff:1.22.33.44', 0xffff0116212cn],
+    ['::', 0n],
+    ['::1', 1n],
+    ['fd00::', 0xfd00n << 112n],
+    ['fd00::10', (0xfd00n << 112n) | 0x10n],
+    ['2001:db8:1:2:3:4:5:6', 0x20010db8000100020003000400050006n],
+    ['2001:db8::2:0:0:1', 0x20010db8000000000002000000000001n],
+  ])('reads %s', (text, value) => {
+    expect(parseIp(text)).toEqual({ family: 6, value });
   });
 });
 
@@ -49,8 +60,50 @@ describe('parseCidr', () => {
     ['10.96.0.0', 'CIDR form'],
     ['10.96.0.0/33', 'longer than the 32 bits'],
     ['bogus/12', 'not an IPv4 or IPv6 address'],
+    ['10.96.0.0/8/12', 'CIDR form'],
+    ['10.96.0.0/12x', 'CIDR form'],
+    ['10.96.0.0/1234', 'CIDR form'],
+    ['fd00::/129', 'longer than the 128 bits'],
   ])('rejects %s', (cidr, reason) => {
     expect(parseCidr(cidr)).toContain(reason);
+  });
+});
+
+describe('parseCidr at the longest prefix', () => {
+  test.each([
+    ['192.0.2.10/32', 4, 1n],
+    ['fd00::10/128', 6, 1n],
+  ])('%s is one address', (text, family, size) => {
+    expect(parseCidr(text)).toMatchObject({ family, prefix: family === 4 ? 32 : 128, size });
+  });
+});
+
+describe('placeInServiceCidr: where an address lies in a Service range', () => {
+  const place = (ip: string, range: string) => {
+    const cidr = parseCidr(range);
+    if (typeof cidr === 'string') throw new Error(cidr);
+    return placeInServiceCidr(parseIp(ip)!, cidr);
+  };
+  test.each([
+    ['10.95.255.255', '10.96.0.0/12', 'outside'],
+    ['10.96.0.0', '10.96.0.0/12', 'network'],
+    ['10.96.0.1', '10.96.0.0/12', 'apiserver'],
+    ['10.96.0.2', '10.96.0.0/12', 'static'],
+    ['10.111.255.254', '10.96.0.0/12', 'dynamic'],
+    ['10.111.255.255', '10.96.0.0/12', 'broadcast'],
+    ['10.112.0.0', '10.96.0.0/12', 'outside'],
+    ['192.0.2.15', '192.0.2.0/28', 'broadcast'],
+    ['192.0.2.14', '192.0.2.0/28', 'static'],
+    ['fd00::', 'fd00::/108', 'network'],
+    ['fd00::1', 'fd00::/108', 'apiserver'],
+    ['fd00::f:ffff', 'fd00::/108', 'dynamic'],
+    ['fd00::10:0', 'fd00::/108', 'outside'],
+    ['fcff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'fd00::/108', 'outside'],
+    // the numbers would fit, the family does not
+    ['10.0.0.5', '::/96', 'outside'],
+    ['::a00:5', '10.0.0.0/8', 'outside'],
+  ])('%s in %s is %s', (ip, range, placement) => {
+    expect(place(ip, range)).toBe(placement);
   });
 });
 
@@ -89,6 +142,11 @@ describe('formatting', () => {
   test('formats addresses back', () => {
     expect(formatIp(4, 0x0a600001n)).toBe('10.96.0.1');
     expect(formatIp(6, parseIp('fd00::1:0')!.value)).toBe('fd00::1:0');
+    expect(formatIp(6, 1n)).toBe('::1');
+    expect(formatIp(6, 0n)).toBe('::');
+    expect(formatIp(6, 0xfd00n << 112n)).toBe('fd00::');
+    expect(formatIp(6, (0xfd00n << 112n) | (1n << 64n) | 1n)).toBe('fd00::1:0:0:0:1');
+    expect(formatIp(6, 0x20010db8000100020003000400050006n)).toBe('2001:db8:1:2:3:4:5:6');
   });
 
   test('puts brackets around an IPv6 host next to a port', () => {

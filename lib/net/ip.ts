@@ -38,12 +38,12 @@ function ipv6ToBigInt(text: string): bigint {
     groups =
       text.slice(0, -embeddedV4[1].length) + `${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
   }
+  // Without `::` there are 8 groups (isIP checked), so nothing is missing.
   const [head, tail] = groups.split('::');
   const headParts = head ? head.split(':') : [];
-  const tailParts = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const tailParts = tail ? tail.split(':') : [];
   const missing = 8 - headParts.length - tailParts.length;
-  const parts =
-    tail === undefined ? headParts : [...headParts, ...Array<string>(missing).fill('0'), ...tailParts];
+  const parts = [...headParts, ...Array<string>(missing).fill('0'), ...tailParts];
   return parts.reduce((acc, part) => (acc << 16n) | BigInt(parseInt(part, 16)), 0n);
 }
 
@@ -70,10 +70,8 @@ export function formatIp(family: IpFamily, value: bigint): string {
   }
   const groups: string[] = [];
   for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(((value >> shift) & 0xffffn).toString(16));
-  return groups
-    .join(':')
-    .replace(/(^|:)0(:0)+(:|$)/, '::')
-    .replace(/:::+/, '::');
+  // The run's colons on both sides are replaced, and groups are never empty: never `:::`.
+  return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
 }
 
 /**

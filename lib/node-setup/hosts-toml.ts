@@ -43,11 +43,12 @@ export function renderHostsToml(file: HostsFile): string {
         `host ${host.url} is plain HTTP: skip_verify, ca and client would make containerd try HTTPS`,
       );
     }
+    // @iarna/toml leaves out a key whose value is undefined, so an unset TLS field is not written.
     table[host.url] = {
       capabilities: [...host.capabilities],
-      ...(host.skipVerify !== undefined ? { skip_verify: host.skipVerify } : {}),
-      ...(host.ca !== undefined ? { ca: host.ca } : {}),
-      ...(host.client !== undefined ? { client: host.client } : {}),
+      skip_verify: host.skipVerify,
+      ca: host.ca,
+      client: host.client,
     };
   }
   if (file.server === undefined) return stringify({ host: table } as never);

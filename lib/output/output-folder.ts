@@ -123,6 +123,36 @@ export function workNames(base: string, pid: number) {
   };
 }
 
+/** Whether `text` is what synth writes first (`header`) or a part of it a kill cut short, empty included. */
+function startsAsSynth(text: string, header: string): boolean {
+  return text.startsWith(header) || header.startsWith(text);
+}
+
+/**
+ * The entries of a staging or retired folder a killed run left that synth did not write. A run
+ * killed while writing the marker leaves it empty or cut short (issue 13's crash points): such a
+ * marker is synth's, and the files beside it count as synth's when listed or named like a chart's
+ * file. Pure.
+ */
+export function leftoverForeignEntries(
+  entries: readonly FolderEntry[],
+  marker: string | undefined,
+): string[] {
+  if (marker === undefined || !startsAsSynth(marker, MARKER_HEADER)) return foreignEntries(entries, marker);
+  const listed = markerFiles(marker) ?? new Set<string>();
+  return entries
+    .filter((entry) => {
+      if (entry.name === OUTPUT_MARKER) return !entry.isFile;
+      return !entry.isFile || !(listed.has(entry.name) || SYNTH_FILE.test(entry.name));
+    })
+    .map((entry) => entry.name);
+}
+
+/** Whether a temporary kustomization a killed run left is synth's: its header, whole or cut short. Pure. */
+export function isSynthKustomizationLeftover(head: string): boolean {
+  return startsAsSynth(head, KUSTOMIZATION_HEADER);
+}
+
 /** Whether a name beside the output folder is a work folder or file a killed synth left behind. */
 export function leftoverKind(base: string, name: string): 'folder' | 'file' | undefined {
   const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

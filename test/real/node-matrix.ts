@@ -18,7 +18,8 @@ import { tempDir, type Manifest } from '../support/synth';
 export type Series = '1.6' | '1.7' | '2.1';
 
 const HERE = join(ROOT, 'test', 'real');
-const CONFIGS = join(HERE, 'node-configs');
+/** The node fixtures (test/decide.test.ts reads them too). */
+export const CONFIGS = join(HERE, 'node-configs');
 const CACHE = process.env.CONTAINERD_CACHE ?? join(ROOT, '.cache', 'containerd');
 
 /**
