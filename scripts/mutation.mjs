@@ -29,7 +29,15 @@ execFileSync(
 /** A survivor, identified by what it changes rather than by its column, so that edits elsewhere do not move it. */
 const key = (m) => `${m.file} | ${m.mutator} | ${m.line} => ${m.replacement}`;
 
-const { files } = JSON.parse(readFileSync(report, 'utf8'));
+// With `incremental`, the report also holds the files of earlier runs (results reused, not rerun):
+// a narrowed run reports and checks only the files it was asked to mutate.
+const mutateAt = args.findIndex((a) => a === '--mutate' || a === '-m');
+const asked = mutateAt >= 0 ? new Set(args[mutateAt + 1].split(',')) : undefined;
+const files = Object.fromEntries(
+  Object.entries(JSON.parse(readFileSync(report, 'utf8')).files).filter(
+    ([file]) => !asked || asked.has(file),
+  ),
+);
 const survivors = [];
 const rows = [];
 for (const [file, { source, mutants }] of Object.entries(files).sort()) {
