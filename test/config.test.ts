@@ -130,6 +130,9 @@ describe('bad input, one kind at a time', () => {
         /^extra: unknown key; expected one of registry, discovery, delivery, nodeSetup, apps$/,
       ),
     ]);
+    expect(problemsOf({ registry: {}, 'a\nb\u001b[31m': 1 })).toEqual([
+      expect.stringMatching(/^'a\\nb\\u\{1b\}\[31m': unknown key; expected one of registry,/),
+    ]);
   });
 
   test('an IP that is not a literal', () => {

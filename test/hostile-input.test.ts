@@ -1,4 +1,14 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inPool, ROOT, runBundleAsync, treeDigest, type RunResult } from './support/run';
 import { tempDir } from './support/synth';
@@ -21,6 +31,11 @@ spec:
     spec: {containers: [{name: easy-kanban, image: IMAGE_NAME_PLACEHOLDER}]}
 `;
 const doc = (text: string) => `${deployment()}---\n${text}`;
+/** A FIFO outside every digested folder (reading one for a digest would block the test). */
+const FIFO = join(tempDir('hostile-fifo-'), 'fifo.yaml');
+const makeFifo = () => {
+  if (!existsSync(FIFO)) execFileSync('mkfifo', [FIFO]);
+};
 const privilegedPod = `template: {spec: {hostPID: true, containers: [{name: x, image: busybox:1.36.1, securityContext: {privileged: true}}]}}`;
 
 interface Case {
@@ -432,6 +447,29 @@ const classes: Record<string, Case[]> = {
       setup: (r) => writeFileSync(join(r, 'secret.txt'), `key: [${SECRET}\n`),
       env: { SYNTH_CONFIG: '{repo}/secret.txt' },
       message: /secret\.txt: YAML syntax/,
+    },
+    {
+      name: 'SYNTH_CONFIG naming a file whose keys are the secret (like /etc/shadow)',
+      setup: (r) => writeFileSync(join(r, 'secret.txt'), `${SECRET}:x:1:0:::\nuser:${SECRET}:2::\n`),
+      env: { SYNTH_CONFIG: '{repo}/secret.txt' },
+      message: /secret\.txt' holds a mapping without any synth key \(registry, .*\), not a config/,
+    },
+    {
+      name: 'SYNTH_CONFIG naming /dev/zero (endless)',
+      env: { SYNTH_CONFIG: '/dev/zero' },
+      message: /SYNTH_CONFIG: '\/dev\/zero' is not a regular file/,
+    },
+    {
+      name: 'SYNTH_CONFIG naming a FIFO (blocks)',
+      setup: makeFifo,
+      env: { SYNTH_CONFIG: FIFO },
+      message: /SYNTH_CONFIG: '.*fifo\.yaml' is not a regular file/,
+    },
+    {
+      name: 'a manifest that is a FIFO',
+      config: `apps:\n  - name: easy-kanban\n    manifest: ${FIFO}\n    podSecurity: baseline\n`,
+      setup: makeFifo,
+      message: /apps\[0\]\.manifest: '.*fifo\.yaml' is not a regular file/,
     },
     {
       name: 'SYNTH_CONFIG naming a folder',

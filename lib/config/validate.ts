@@ -104,11 +104,14 @@ const bytes: Check<string> = (v) =>
 const MAX_UID = 2147483647;
 const MIN_UID = 10000;
 
+/** The top-level keys of a config. */
+export const CONFIG_SECTIONS = ['registry', 'discovery', 'delivery', 'nodeSetup', 'apps'] as const;
+
 /** Validates raw config data, fills in defaults and reports every issue at once. */
 export function validateConfig(raw: unknown, labelOf?: (path: string) => string): ValidationResult {
   const reader = new FieldReader(labelOf);
   const warnings: string[] = [];
-  const top = reader.section('', raw, ['registry', 'discovery', 'delivery', 'nodeSetup', 'apps']);
+  const top = reader.section('', raw, CONFIG_SECTIONS);
   const registry = readRegistry(reader, top.registry);
   const discovery = readDiscovery(reader, top.discovery);
   const delivery = readDelivery(reader, top.delivery);
