@@ -121,11 +121,17 @@ export function validateConfig(raw: unknown, labelOf?: (path: string) => string)
   checkAliases(reader, registry);
   checkReservedAppNames(reader, registry, apps);
   checkSharedNamespace(reader, registry, apps);
-  if (registry.imageDigest && registry.image.includes('@')) {
-    reader.fail(
-      'registry.imageDigest',
-      'is set while registry.image already names a digest; give the digest in one of them',
-    );
+  for (const [imageField, image, digestField, digest] of [
+    ['registry.image', registry.image, 'registry.imageDigest', registry.imageDigest],
+    ['nodeSetup.agentImage', nodeSetup.agentImage, 'nodeSetup.agentImageDigest', nodeSetup.agentImageDigest],
+    ['nodeSetup.pauseImage', nodeSetup.pauseImage, 'nodeSetup.pauseImageDigest', nodeSetup.pauseImageDigest],
+  ] as const) {
+    if (digest && image.includes('@')) {
+      reader.fail(
+        digestField,
+        `is set while ${imageField} already names a digest; give the digest in one of them`,
+      );
+    }
   }
   if (registry.garbageCollectOnStart && registry.storage.type === 'emptyDir') {
     reader.fail(
