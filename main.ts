@@ -1,13 +1,18 @@
 import { assertNoPlaceholderIn } from './lib/apps/image-placeholder';
 import { buildApp } from './lib/build-app';
-import { reportFailure } from './lib/cli-errors';
+import { reportFailure, reportStreamFailure } from './lib/cli-errors';
 import { loadConfig } from './lib/config/load';
 import { assertOneOwnerPerObject } from './lib/object-owners';
 import { loadServiceLookup } from './lib/discovery/load-service-lookup';
+import { useFastYaml } from './lib/fast-yaml';
 import { resolveRegistryAddress } from './lib/resolve-registry-address';
+import { synthOnce } from './lib/synth-once';
 import { outputFolderOf, renderManifestStream, writeOutput } from './lib/write-manifests';
 
+const toStdout = process.argv.includes('--stdout');
+
 async function main(): Promise<void> {
+  useFastYaml();
   const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
   const { config, warnings } = loadConfig(process.env);
   warnings.forEach(warn);
@@ -15,10 +20,10 @@ async function main(): Promise<void> {
   const synthesize = (dir: string) => {
     const app = buildApp(config, address, dir);
     assertOneOwnerPerObject(app);
-    app.synth();
+    synthOnce(app);
     assertNoPlaceholderIn(dir);
   };
-  if (process.argv.includes('--stdout')) {
+  if (toStdout) {
     process.stdout.write(renderManifestStream(synthesize));
     return;
   }
@@ -26,5 +31,5 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.exitCode = reportFailure(error);
+  process.exitCode = toStdout ? reportStreamFailure(error) : reportFailure(error);
 });

@@ -7,6 +7,8 @@ export const EXIT_CODES = {
   config: 2,
   discovery: 3,
   output: 4,
+  /** The bundles in build/ are missing and could not be built (scripts/synth.cjs, which cannot import this). */
+  build: 5,
 } as const;
 
 export type FailureCause = keyof typeof EXIT_CODES;
@@ -35,4 +37,23 @@ export function reportFailure(error: unknown): number {
     (error as { outputState?: unknown } | undefined)?.outputState ??
     'Nothing was written: the last good output is unchanged.';
   return cliFailure('synth', error, `${String(state)}\n`);
+}
+
+/**
+ * A failed `--stdout` synth (Argo CD's generate): one line on stderr, since Argo CD shows it as the
+ * Application's error, and nothing on stdout.
+ */
+export function reportStreamFailure(error: unknown): number {
+  process.stderr.write(`synth: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
+  return exitCodeOf(error);
+}
+
+/** A multi-line message (a config's list of problems) as one line, the items joined by `; `. */
+export function oneLine(message: string): string {
+  return message
+    .split('\n')
+    .map((line) => line.trim().replace(/^- /, ''))
+    .filter(Boolean)
+    .join('; ')
+    .replace(/:; /g, ': ');
 }

@@ -40,7 +40,11 @@ describe('registry chart', () => {
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
     });
-    expect(container.volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/registry' });
+    expect(container.volumeMounts).toContainEqual({
+      name: 'data',
+      mountPath: '/var/lib/registry',
+      readOnly: true,
+    });
     expect(pod.volumes).toContainEqual({
       name: 'data',
       persistentVolumeClaim: { claimName: 'internal-registry' },
@@ -52,7 +56,7 @@ describe('registry chart', () => {
     expect(container.readinessProbe.httpGet).toMatchObject({ path: '/v2/', port: 5000 });
     expect(container.livenessProbe.httpGet).toMatchObject({ path: '/v2/', port: 5000 });
     expect(container.resources.limits).toEqual({ cpu: '1', memory: '512Mi', 'ephemeral-storage': '256Mi' });
-    expect(container.env).toContainEqual({ name: 'REGISTRY_STORAGE_DELETE_ENABLED', value: 'true' });
+    expect(container.env).toBeUndefined(); // no secret to pass with filesystem storage
   });
 
   test('the selector carries no version label', () => {
@@ -64,7 +68,7 @@ describe('registry chart', () => {
       configOf({ registry: { storage: { type: 'hostPath', hostPath: '/srv/reg' } } }),
     ).get('registry')!;
     const hostPathPod = find(hostPath, 'Deployment', 'internal-registry').spec.template.spec;
-    expect(hostPathPod.volumes[0]).toEqual({
+    expect(hostPathPod.volumes.find((v: { name: string }) => v.name === 'data')).toEqual({
       name: 'data',
       hostPath: { path: '/srv/reg', type: 'DirectoryOrCreate' },
     });

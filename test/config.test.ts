@@ -1,6 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import {
   DEFAULT_APPS,
   DELIVERY_DEFAULTS,
@@ -28,15 +27,8 @@ function problemsOf(raw: unknown, env: Record<string, string> = {}): string[] {
 }
 
 describe('defaults', () => {
-  test('config/default.yaml spells out exactly the built-in defaults', () => {
-    // GIVEN
-    const file = parse(readFileSync(join(root, 'config', 'default.yaml'), 'utf8'));
-    // WHEN
-    const fromFile = validateConfig(file).config;
-    const fromNothing = validateConfig({}).config;
-    // THEN
-    expect(fromFile).toEqual(fromNothing);
-    expect(fromNothing).toEqual({
+  test('are the DEFAULTS of lib/config/defaults.ts: an empty config takes every one', () => {
+    expect(validateConfig({}).config).toEqual({
       registry: REGISTRY_DEFAULTS,
       discovery: DISCOVERY_DEFAULTS,
       delivery: DELIVERY_DEFAULTS,
@@ -45,8 +37,13 @@ describe('defaults', () => {
     });
   });
 
+  test('config/default.yaml, the user’s file, is a valid config', () => {
+    // Only that it loads: its values are the user's to change (issue 11), and dist/ follows them.
+    expect(() => loadConfig({}, root)).not.toThrow();
+  });
+
   test('are the seed system', () => {
-    const config = loadConfig({}, root).config;
+    const config = validateWithOverrides({}, {}).config;
     expect(config.registry).toMatchObject({
       name: 'internal-registry',
       namespace: 'kube-system',

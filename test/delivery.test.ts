@@ -5,7 +5,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { renderKustomization } from '../lib/delivery/kustomization';
 import { SYNC_WAVE_ANNOTATION } from '../lib/delivery/sync-waves';
 import { schemaProblems } from './support/schema';
-import { ROOT, runSynth } from './support/run';
+import { ROOT, runEnv, runSynth, SHIPPED_CONFIG } from './support/run';
 import {
   allObjects,
   configOf,
@@ -22,7 +22,7 @@ const ident = (o: Manifest) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.meta
 function stdoutSynth(env: Record<string, string>) {
   return spawnSync(process.execPath, [join(ROOT, 'build', 'main.js'), '--stdout'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: runEnv(env),
     encoding: 'utf8',
   });
 }
@@ -99,7 +99,9 @@ describe('--stdout (the plugin’s generate)', () => {
     });
     // THEN
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe(stdoutSynth({ REGISTRY_CLUSTER_IP: '192.0.2.10' }).stdout);
+    expect(result.stdout).toBe(
+      stdoutSynth({ SYNTH_CONFIG: SHIPPED_CONFIG, REGISTRY_CLUSTER_IP: '192.0.2.10' }).stdout,
+    );
   });
 });
 
@@ -176,7 +178,7 @@ describe('optional objects, off by default', () => {
     expect(schemaProblems(job)).toEqual([]);
   });
 
-  test('the Argo CD Application renders this repo through the plugin', () => {
+  test('the Argo CD Application takes the committed output folder as a plain directory by default', () => {
     const application = find(charts.get('delivery')!, 'Application', 'internal-registry');
     expect(application).toMatchObject({
       apiVersion: 'argoproj.io/v1alpha1',
@@ -184,12 +186,65 @@ describe('optional objects, off by default', () => {
       spec: {
         source: {
           repoURL: 'https://git.example.com/platform/registry.git',
-          path: '.',
-          plugin: { name: 'internal-registry-cdk8s' },
+          path: 'dist',
+          targetRevision: 'HEAD',
+          directory: { recurse: false },
         },
         destination: { server: 'https://kubernetes.default.svc', namespace: 'kube-system' },
       },
     });
+    expect(application.spec.source.plugin).toBeUndefined();
+  });
+
+  test.each([
+    ['.', 'dist'],
+    ['deploy/registry', 'deploy/registry/dist'],
+    ['./deploy/', 'deploy/dist'],
+  ])('the directory source of a project at %s is %s', (path, expected) => {
+    const config = configOf({
+      delivery: { argoApplication: { enabled: true, repoURL: 'https://git.example.com/r.git', path } },
+    });
+    const application = find(synthCharts(config).get('delivery')!, 'Application', 'internal-registry');
+    expect(application.spec.source.path).toBe(expected);
+  });
+
+  test('source: plugin renders the project at sync through the plugin, named as Argo CD registers it', () => {
+    const config = configOf({
+      delivery: {
+        argoApplication: { enabled: true, source: 'plugin', repoURL: 'https://git.example.com/r.git' },
+      },
+    });
+    const application = find(synthCharts(config).get('delivery')!, 'Application', 'internal-registry');
+    const plugin = parse(readFileSync(join(ROOT, 'argocd', 'plugin.yaml'), 'utf8'));
+    expect(application.spec.source).toEqual({
+      repoURL: 'https://git.example.com/r.git',
+      targetRevision: 'HEAD',
+      path: '.',
+      plugin: { name: `${plugin.metadata.name}-${plugin.spec.version}` },
+    });
+    // the plugin is found through its discovery file in that path
+    expect(plugin.spec.discover.fileName).toBe('cdk8s.yaml');
+  });
+
+  test.each([
+    [{ source: 'helm' }, "delivery.argoApplication.source: 'helm' is not one of directory, plugin"],
+    [
+      { path: '/srv/registry' },
+      "delivery.argoApplication.path: '/srv/registry' is not a folder inside the repository",
+    ],
+    [{ path: '../other' }, "delivery.argoApplication.path: '../other' is not a folder inside the repository"],
+    [
+      { path: 'a/../../b' },
+      "delivery.argoApplication.path: 'a/../../b' is not a folder inside the repository",
+    ],
+    [{ path: 'two words' }, "delivery.argoApplication.path: 'two words' is empty or has spaces"],
+    [{ path: '' }, "delivery.argoApplication.path: '' is empty or has spaces"],
+  ])('refuses %j', (argo, message) => {
+    expect(() =>
+      configOf({
+        delivery: { argoApplication: { enabled: true, repoURL: 'https://git.example.com/r.git', ...argo } },
+      }),
+    ).toThrow(message);
   });
 
   test('an Application without a repoURL is a config error', () => {

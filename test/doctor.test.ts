@@ -11,9 +11,25 @@ describe('npm run doctor against a local API-server stub (real API paths and res
   let stub: ApiServerStub;
   let env: Record<string, string>;
 
-  async function cluster(clusterIP: string, appImage: string, nodeSetupReady: [boolean, boolean]) {
+  const PUSH_PATH =
+    '/api/v1/namespaces/kube-system/services/internal-registry:registry/proxy/v2/internal-registry-doctor/push-check/blobs/uploads/';
+  /** The registry behind the Service, as docker-registry 2.8 answers the start of a push. */
+  const READ_ONLY = { status: 405, headers: { allow: 'GET, HEAD' }, body: 'Method not allowed\n' };
+  const WRITABLE = {
+    status: 202,
+    headers: { location: '/v2/internal-registry-doctor/push-check/blobs/uploads/5e1f?_state=x' },
+    body: '',
+  };
+
+  async function cluster(
+    clusterIP: string,
+    appImage: string,
+    nodeSetupReady: [boolean, boolean],
+    push: { status: number; headers?: Record<string, string>; body: string } = READ_ONLY,
+  ) {
     stub = new ApiServerStub('service', clusterIP);
     const url = await stub.start();
+    stub.postRoutes.set(PUSH_PATH, push);
     const registry = { app: 'internal-registry' };
     const nodeSetup = { app: 'internal-registry-node-setup' };
     stub.routes.set(
@@ -53,6 +69,7 @@ describe('npm run doctor against a local API-server stub (real API paths and res
     expect(result.stdout.split('\n')).toEqual(
       expect.arrayContaining([
         'ok    Service kube-system/internal-registry ClusterIP: 10.110.240.233',
+        'ok    a push to Service kube-system/internal-registry: refused (405: the registry behind the Service is read-only)',
         'ok    registry pods (app=internal-registry): 1 of 1 Ready',
         'ok    node k8s: configured (node-setup Ready)',
         'ok    node k8s2: configured (node-setup Ready)',
@@ -62,6 +79,37 @@ describe('npm run doctor against a local API-server stub (real API paths and res
       ]),
     );
     expect(result.status).toBe(0);
+  });
+
+  test('a registry behind the Service that takes pushes: named, the started upload cancelled, exit 1', async () => {
+    // GIVEN: a registry of an older version (no read-only reader) behind the Service
+    await cluster('10.110.240.233', '10.110.240.233:5000/easy-kanban:latest', [true, true], WRITABLE);
+    // WHEN
+    const result = await runDoctor(env);
+    // THEN
+    expect(result.stdout).toContain(
+      "FAIL  a push to Service kube-system/internal-registry: accepted (202): any pod can push to the pull address; apply this version's dist/ (a read-only reader behind the Service)",
+    );
+    expect(result.stdout).toContain('doctor: 1 check(s) failed');
+    expect(stub.requests).toContainEqual(
+      expect.objectContaining({
+        method: 'DELETE',
+        path: '/api/v1/namespaces/kube-system/services/internal-registry:registry/proxy/v2/internal-registry-doctor/push-check/blobs/uploads/5e1f?_state=x',
+      }),
+    );
+    expect(result.status).toBe(1);
+  });
+
+  test('a Service proxy that cannot reach the registry: the push check says it could not check, exit 1', async () => {
+    await cluster('10.110.240.233', '10.110.240.233:5000/easy-kanban:latest', [true, true], {
+      status: 503,
+      body: '{"kind":"Status","code":503,"message":"no endpoints available for service \\"internal-registry:registry\\""}',
+    });
+    const result = await runDoctor(env);
+    expect(result.stdout).toContain(
+      "FAIL  a push to Service kube-system/internal-registry: could not be checked: the API server's Service proxy answered 503",
+    );
+    expect(result.status).toBe(1);
   });
 
   test('a wrong ClusterIP, an app on the old address and a node not set up: named, exit 1', async () => {

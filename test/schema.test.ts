@@ -7,6 +7,23 @@ const committed = readManifestDir(join(projectRoot(), 'dist')).flatMap((f) => f.
 const variants: Array<[string, Manifest[]]> = [
   ['committed dist/', committed],
   [
+    'scale-out on S3 with the builder push path',
+    allObjects(
+      synthCharts(
+        configOf({
+          registry: {
+            replicas: 3,
+            storage: {
+              type: 's3',
+              s3: { bucket: 'registry', credentialsSecret: 'registry-s3', redirect: true },
+            },
+            builderPush: { namespaces: ['ci'] },
+          },
+        }),
+      ),
+    ),
+  ],
+  [
     'hostPath storage, IPv6, digests',
     allObjects(
       synthCharts(

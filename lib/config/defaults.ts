@@ -20,7 +20,12 @@ export const REGISTRY_DEFAULTS: RegistryConfig = {
     requests: { cpu: '100m', memory: '128Mi', ephemeralStorage: '64Mi' },
     limits: { cpu: '1', memory: '512Mi', ephemeralStorage: '256Mi' },
   },
+  replicas: 1,
+  builderPush: { namespaces: [], htpasswdSecret: 'internal-registry-htpasswd' },
 };
+
+/** Defaults of `registry.storage.s3`, whose bucket and credentials Secret have none. */
+export const S3_DEFAULTS = { region: 'us-east-1', redirect: false } as const;
 
 export const DISCOVERY_DEFAULTS: DiscoveryConfig = {
   source: 'pinned',
@@ -37,6 +42,7 @@ export const DELIVERY_DEFAULTS: DeliveryConfig = {
   smokeTest: { enabled: false, image: 'busybox:1.36.1' },
   argoApplication: {
     enabled: false,
+    source: 'directory',
     name: 'internal-registry',
     namespace: 'argocd',
     project: 'default',

@@ -2,7 +2,7 @@ import { isImageReference, isPinnedReference } from '../image-reference';
 import { isDns1123Label } from '../names';
 import { DELIVERY_DEFAULTS } from './defaults';
 import type { Check, FieldReader } from './field-reader';
-import type { DeliveryConfig } from './types';
+import type { ArgoSource, DeliveryConfig } from './types';
 
 const hostPort: Check<string> = (v) =>
   /^[a-zA-Z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(v)
@@ -12,6 +12,13 @@ const url: Check<string> = (v) => (/^https?:\/\/[^\s"']+$/.test(v) ? undefined :
 const label: Check<string> = (v) => (isDns1123Label(v) ? undefined : 'is not a DNS-1123 label');
 const text: Check<string> = (v) =>
   /^[\x21-\x7e]+$/.test(v) ? undefined : 'is empty or has spaces or control characters';
+// Argo CD resolves `path` inside the repository and refuses one that leaves it.
+const repoPath: Check<string> = (v) =>
+  text(v) ??
+  (v.startsWith('/') || v.split('/').includes('..')
+    ? 'is not a folder inside the repository; write a relative path without .., such as . or deploy/registry'
+    : undefined);
+const argoSources: ArgoSource[] = ['directory', 'plugin'];
 
 /** The `delivery` section: Argo CD, the KEP-1755 advertisement, the smoke test. */
 export function readDelivery(reader: FieldReader, raw: unknown): DeliveryConfig {
@@ -21,6 +28,7 @@ export function readDelivery(reader: FieldReader, raw: unknown): DeliveryConfig 
   const smoke = reader.section('delivery.smokeTest', s.smokeTest, ['enabled', 'image']);
   const argoKeys = [
     'enabled',
+    'source',
     'name',
     'namespace',
     'project',
@@ -33,11 +41,12 @@ export function readDelivery(reader: FieldReader, raw: unknown): DeliveryConfig 
   const a = d.argoApplication;
   const argoApplication = {
     enabled: reader.boolean('delivery.argoApplication.enabled', argo.enabled, a.enabled),
+    source: reader.oneOf('delivery.argoApplication.source', argo.source, a.source, argoSources),
     name: reader.string('delivery.argoApplication.name', argo.name, a.name, label),
     namespace: reader.string('delivery.argoApplication.namespace', argo.namespace, a.namespace, label),
     project: reader.string('delivery.argoApplication.project', argo.project, a.project, label),
     repoURL: reader.optionalString('delivery.argoApplication.repoURL', argo.repoURL, text),
-    path: reader.string('delivery.argoApplication.path', argo.path, a.path, text),
+    path: reader.string('delivery.argoApplication.path', argo.path, a.path, repoPath),
     targetRevision: reader.string(
       'delivery.argoApplication.targetRevision',
       argo.targetRevision,

@@ -24,7 +24,21 @@ export interface DiscoveryConfig {
 /** Pod Security Standards level (pod-security.kubernetes.io). */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
-export type StorageType = 'persistentVolumeClaim' | 'hostPath' | 'emptyDir';
+export type StorageType = 'persistentVolumeClaim' | 'hostPath' | 'emptyDir' | 's3';
+
+/** S3-compatible object storage shared by every registry process (the scale-out mode). */
+export interface S3StorageConfig {
+  /** Base URL of an S3-compatible server; undefined means AWS S3 itself. */
+  readonly endpoint?: string;
+  readonly bucket: string;
+  readonly region: string;
+  /** Secret in the registry's namespace with the keys `accessKey` and `secretKey`. */
+  readonly credentialsSecret: string;
+  /** Prefix of every object the registry writes in the bucket; undefined means the bucket's root. */
+  readonly rootDirectory?: string;
+  /** Let pulls fetch blobs straight from S3 (a redirect); nodes must then reach the endpoint. */
+  readonly redirect: boolean;
+}
 
 export interface StorageConfig {
   readonly type: StorageType;
@@ -34,6 +48,16 @@ export interface StorageConfig {
   readonly storageClass?: string;
   /** Directory on the node, for `hostPath`. */
   readonly hostPath: string;
+  /** Set exactly when `type` is `s3`. */
+  readonly s3?: S3StorageConfig;
+}
+
+/** The opt-in push path for in-cluster builders: never the pull address. */
+export interface BuilderPushConfig {
+  /** Namespaces whose pods may reach the push Service; empty means no push path. */
+  readonly namespaces: readonly string[];
+  /** Secret in the registry's namespace whose key `htpasswd` holds bcrypt htpasswd lines. */
+  readonly htpasswdSecret: string;
 }
 
 export interface ResourceAmounts {
@@ -68,6 +92,9 @@ export interface RegistryConfig {
   readonly garbageCollectOnStart: boolean;
   readonly runAsUser: number;
   readonly resources: ResourcesConfig;
+  /** Read-only registry replicas behind the Service; more than one needs `storage.type: s3`. */
+  readonly replicas: number;
+  readonly builderPush: BuilderPushConfig;
 }
 
 export type NodeSetupMode = 'hostsDir' | 'legacy';
@@ -142,6 +169,9 @@ export interface ParsedManifest {
   readonly documents: readonly ManifestDocument[];
 }
 
+/** Where an Argo CD Application takes the manifests from. */
+export type ArgoSource = 'directory' | 'plugin';
+
 /** How the output is shipped and checked: Argo CD, registry advertisement, smoke test. */
 export interface DeliveryConfig {
   /** Argo CD sync-wave annotations in apply order. */
@@ -158,6 +188,8 @@ export interface DeliveryConfig {
   /** An Argo CD Application for this repo. */
   readonly argoApplication: {
     readonly enabled: boolean;
+    /** `directory`: the committed output folder as a plain directory; `plugin`: render at sync. */
+    readonly source: ArgoSource;
     readonly name: string;
     readonly namespace: string;
     readonly project: string;

@@ -29,6 +29,7 @@ import { FieldReader, type Check, type ConfigIssue } from './field-reader';
 import { REGISTRY_NAMESPACE_POD_SECURITY } from '../pod-security';
 import { readDelivery } from './read-delivery';
 import { NODE_ROLLOUT_KEYS, readNodeRollout } from './read-node-rollout';
+import { checkReplicas, MAX_REGISTRY_REPLICAS, readBuilderPush, readS3Storage } from './read-scale-out';
 import type {
   AddressSourceMode,
   AppConfig,
@@ -119,6 +120,7 @@ export function validateConfig(raw: unknown, labelOf?: (path: string) => string)
   const apps = readApps(reader, top.apps);
   checkServiceCidr(reader, registry, warnings);
   checkAliases(reader, registry);
+  checkReplicas(reader, registry);
   checkReservedAppNames(reader, registry, apps);
   checkSharedNamespace(reader, registry, apps);
   for (const [imageField, image, digestField, digest] of [
@@ -175,10 +177,12 @@ function readResources(
 function readStorage(reader: FieldReader, raw: unknown): StorageConfig {
   const path = 'registry.storage';
   const fallback = REGISTRY_DEFAULTS.storage;
-  const s = reader.section(path, raw, ['type', 'size', 'storageClass', 'hostPath']);
-  const types: StorageType[] = ['persistentVolumeClaim', 'hostPath', 'emptyDir'];
+  const s = reader.section(path, raw, ['type', 'size', 'storageClass', 'hostPath', 's3']);
+  const types: StorageType[] = ['persistentVolumeClaim', 'hostPath', 'emptyDir', 's3'];
+  const type = reader.oneOf(`${path}.type`, s.type, fallback.type, types);
   return {
-    type: reader.oneOf(`${path}.type`, s.type, fallback.type, types),
+    type,
+    s3: readS3Storage(reader, type, s.s3),
     size: reader.string(`${path}.size`, s.size, fallback.size, bytes),
     storageClass: reader.optionalString(`${path}.storageClass`, s.storageClass, subdomain),
     hostPath: readHostPath(reader, `${path}.hostPath`, s.hostPath, fallback.hostPath),
@@ -202,6 +206,8 @@ function readRegistry(reader: FieldReader, raw: unknown): RegistryConfig {
     'garbageCollectOnStart',
     'runAsUser',
     'resources',
+    'replicas',
+    'builderPush',
   ]);
   return {
     name: reader.string('registry.name', r.name, d.name, registryName),
@@ -229,6 +235,8 @@ function readRegistry(reader: FieldReader, raw: unknown): RegistryConfig {
     ),
     runAsUser: reader.integer('registry.runAsUser', r.runAsUser, d.runAsUser, MIN_UID, MAX_UID),
     resources: readResources(reader, 'registry.resources', r.resources, d.resources),
+    replicas: reader.integer('registry.replicas', r.replicas, d.replicas, 1, MAX_REGISTRY_REPLICAS),
+    builderPush: readBuilderPush(reader, r.builderPush),
   };
 }
 

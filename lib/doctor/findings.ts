@@ -5,8 +5,14 @@ import { appImageReference, type RegistryAddress } from '../registry-address';
 /* eslint-disable @typescript-eslint/no-explicit-any -- live objects are read as the API returns them */
 
 /** What the cluster holds, as read by the doctor (undefined: not found). */
+/** What the registry Service answered to the start of a push (through the API server's proxy). */
+export interface PushProbe {
+  readonly status: number;
+}
+
 export interface ClusterState {
   readonly service?: any;
+  readonly pushProbe?: PushProbe;
   readonly registryPods: readonly any[];
   readonly nodeSetup?: any;
   readonly nodeSetupPods: readonly any[];
@@ -42,6 +48,18 @@ export function diagnose(config: SynthConfig, address: RegistryAddress, state: C
       port === registry.port,
       `${svc} port`,
       port === registry.port ? String(port) : `${port}, but the config says ${registry.port}`,
+    );
+  }
+  if (state.service && state.pushProbe) {
+    const { status } = state.pushProbe;
+    add(
+      status === 405,
+      `a push to ${svc}`,
+      status === 405
+        ? 'refused (405: the registry behind the Service is read-only)'
+        : status >= 200 && status < 300
+          ? `accepted (${status}): any pod can push to the pull address; apply this version's dist/ (a read-only reader behind the Service)`
+          : `could not be checked: the API server's Service proxy answered ${status}`,
     );
   }
   const readyRegistry = state.registryPods.filter(ready).length;

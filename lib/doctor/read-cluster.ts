@@ -1,7 +1,31 @@
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import type { SynthConfig } from '../config/types';
+import fetch from 'node-fetch';
+import type { RegistryConfig, SynthConfig } from '../config/types';
 import { nodeSetupName } from '../node-setup/contract';
-import type { ClusterState } from './findings';
+import { SERVICE_PORT_NAME } from '../registry/registry-roles';
+import type { ClusterState, PushProbe } from './findings';
+
+/** A repository name no one uses: the doctor's push attempt, refused or at once cancelled. */
+export const PROBE_REPOSITORY = 'internal-registry-doctor/push-check';
+
+/**
+ * Starts a blob upload through the API server's Service proxy, as any pod could through the
+ * ClusterIP: the read-only reader refuses it (405). An accepted upload is cancelled at once.
+ */
+async function pushToService(kubeConfig: KubeConfig, registry: RegistryConfig): Promise<PushProbe> {
+  const server = kubeConfig.getCurrentCluster()?.server ?? '';
+  const proxy = `${server}/api/v1/namespaces/${registry.namespace}/services/${registry.name}:${SERVICE_PORT_NAME}/proxy`;
+  const options = await kubeConfig.applyToFetchOptions({});
+  const response = await fetch(`${proxy}/v2/${PROBE_REPOSITORY}/blobs/uploads/`, {
+    ...options,
+    method: 'POST',
+  });
+  const location = response.headers.get('location');
+  if (response.ok && location?.startsWith('/')) {
+    await fetch(`${proxy}${location}`, { ...options, method: 'DELETE' }).catch(() => undefined);
+  }
+  return { status: response.status };
+}
 
 /** Reads what the doctor compares, with the kubeconfig (or service account) discovery uses. */
 export async function readClusterState(kubeConfig: KubeConfig, config: SynthConfig): Promise<ClusterState> {
@@ -13,11 +37,12 @@ export async function readClusterState(kubeConfig: KubeConfig, config: SynthConf
       if (error.code === 404) return undefined;
       throw error;
     });
-  const [service, registryPods, nodeSetup, nodeSetupPods] = await Promise.all([
+  const [service, registryPods, nodeSetup, nodeSetupPods, pushProbe] = await Promise.all([
     orMissing(core.readNamespacedService({ name, namespace })),
     core.listNamespacedPod({ namespace, labelSelector: `app=${name}` }),
     orMissing(apps.readNamespacedDaemonSet({ name: nodeSetupName(name), namespace })),
     core.listNamespacedPod({ namespace, labelSelector: `app=${nodeSetupName(name)}` }),
+    pushToService(kubeConfig, config.registry),
   ]);
   const deployments = Object.fromEntries(
     await Promise.all(
@@ -29,6 +54,7 @@ export async function readClusterState(kubeConfig: KubeConfig, config: SynthConf
   );
   return {
     service,
+    pushProbe,
     registryPods: registryPods.items,
     nodeSetup,
     nodeSetupPods: nodeSetupPods.items,

@@ -10,6 +10,8 @@
 IP=192.0.2.10
 SOCK=/run/containerd/containerd.sock
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=test/real/registry-pods.sh
+source "$HERE/registry-pods.sh"
 
 # Mounts, network, registry; /etc/containerd is $WORK/etc, also seen by the agent at /host/etc/containerd.
 node_env_setup() {
@@ -45,12 +47,18 @@ node_registry() {
   ip link set veth-node up
   ip link set veth-peer up
 
-  # Like the registry:2 image's own config (Debian's ships htpasswd auth).
-  printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: %s:5000\n' \
-    "$WORK/reg" "$IP" > "$WORK/registry.yml"
-  docker-registry serve "$WORK/registry.yml" > "$WORK/registry.log" 2>&1 &
-  for _ in $(seq 50); do (exec 3<>"/dev/tcp/$IP/5000") 2>/dev/null && break; sleep 0.1; done
-  skopeo copy --quiet --dest-tls-verify=false "oci:$IMAGE_LAYOUT:latest" "docker://$IP:5000/easy-kanban:latest"
+  # The registry pod of the same synth (shippedNodeSetup writes it beside the agent), run as rendered
+  # (registry-pods.sh) in the node's network: its read-only reader on :5000, where the node pulls
+  # 192.0.2.10:5000 from, and its writer on 127.0.0.1:5001, which takes the push.
+  local shipped
+  shipped=$(dirname "$AGENT_DIR")/registry
+  cp -r "$shipped/containers" "$WORK/containers"
+  RUN_AS=$(cat "$shipped/uid") DATA_DIR=$WORK/reg
+  export RUN_AS
+  chown "$RUN_AS:$RUN_AS" "$WORK/reg"
+  container_start - registry
+  container_start - writer
+  skopeo copy --quiet --dest-tls-verify=false "oci:$IMAGE_LAYOUT:latest" docker://127.0.0.1:5001/easy-kanban:latest
 }
 
 # Stands in for 'systemctl restart containerd' on the node; counts restarts.

@@ -57,9 +57,15 @@ function status(code: number, reason: string, message: string): object {
  * path of the registry Service with the real response shapes, and records every request.
  */
 export class ApiServerStub {
-  public readonly requests: Array<{ path: string; authorization?: string }> = [];
+  /** Every request; `method` only where it is not GET. */
+  public readonly requests: Array<{ path: string; authorization?: string; method?: string }> = [];
   /** More API paths (decoded, with query) and what they answer. */
   public readonly routes = new Map<string, object>();
+  /** Paths that answer a POST (a Service proxy's registry): status, headers and body. */
+  public readonly postRoutes = new Map<
+    string,
+    { status: number; headers?: Record<string, string>; body: string }
+  >();
   private server?: Server;
   private readonly pending = new Set<ServerResponse>();
 
@@ -86,7 +92,17 @@ export class ApiServerStub {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    this.requests.push({ path: req.url ?? '', authorization: req.headers.authorization });
+    this.requests.push({
+      path: req.url ?? '',
+      authorization: req.headers.authorization,
+      ...(req.method !== 'GET' ? { method: req.method } : {}),
+    });
+    const post = this.postRoutes.get(decodeURIComponent(req.url ?? ''));
+    if (post && req.method === 'POST') {
+      res.writeHead(post.status, post.headers);
+      res.end(post.body);
+      return;
+    }
     const send = (code: number, body: object) => {
       res.writeHead(code, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));

@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeContainers } from './registry-pods';
 import { runSynth } from './run';
 import { find, readManifestDir, tempDir, type Manifest } from './synth';
 
@@ -24,7 +25,7 @@ export function describeWithTools(tools: readonly string[], needsRoot = false): 
 }
 
 /** A small single-layer image built with umoci; returns its OCI layout folder (tag `latest`). */
-export function buildOciLayout(content = 'easy-kanban\n'): string {
+export function buildOciLayout(content: string | Buffer = 'easy-kanban\n'): string {
   const dir = tempDir('image-');
   const sh = (cmd: string) => execFileSync('sh', ['-c', cmd], { cwd: dir, stdio: 'pipe' });
   sh('umoci init --layout oci && umoci new --image oci:latest && umoci unpack --image oci:latest bundle');
@@ -35,7 +36,9 @@ export function buildOciLayout(content = 'easy-kanban\n'): string {
 
 /**
  * A fresh synth for the stand-in ClusterIP 192.0.2.10, with the node-setup ConfigMap's files written
- * to a folder as the DaemonSet mounts them at /agent: the bytes that ship.
+ * to a folder as the DaemonSet mounts them at /agent: the bytes that ship. Beside it, `../registry`
+ * holds the registry pod of the same synth as test/real/registry-pods.sh runs it (node-env.sh pulls
+ * through its reader).
  */
 export function shippedNodeSetup(config?: object): { agentDir: string; daemonSet: Manifest } {
   const out = join(tempDir(), 'dist');
@@ -48,10 +51,14 @@ export function shippedNodeSetup(config?: object): { agentDir: string; daemonSet
   if (synth.status !== 0) throw new Error(synth.stderr);
   const objects = readManifestDir(out).flatMap((f) => f.objects);
   const configMap = find(objects, 'ConfigMap', 'internal-registry-node-setup');
-  const agentDir = tempDir('agent-');
+  const shipped = tempDir('shipped-');
+  const agentDir = join(shipped, 'agent');
+  mkdirSync(agentDir);
   for (const [key, value] of Object.entries(configMap.data as Record<string, string>)) {
     writeFileSync(join(agentDir, key), value);
   }
+  const uid = writeContainers(join(shipped, 'registry'), objects, 'internal-registry', {});
+  writeFileSync(join(shipped, 'registry', 'uid'), String(uid));
   return { agentDir, daemonSet: find(objects, 'DaemonSet', 'internal-registry-node-setup') };
 }
 

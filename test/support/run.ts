@@ -2,9 +2,24 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_CONFIG_FILE } from '../../lib/config/load';
 import { projectRoot } from '../../lib/project-root';
 
 export const ROOT = projectRoot();
+
+/**
+ * An empty config file: the built-in defaults. A run gets it unless its env names a config, so that
+ * tests never depend on config/default.yaml, which belongs to the user (issue 11).
+ */
+export const BUILT_IN_CONFIG = join(ROOT, 'test', 'support', 'built-in-config.yaml');
+
+/** The config file a user edits (what `npm run synth` reads when SYNTH_CONFIG is unset). */
+export const SHIPPED_CONFIG = join(ROOT, DEFAULT_CONFIG_FILE);
+
+/** The environment of a run: only PATH, the given variables, and the built-in config unless one is named. */
+export function runEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', SYNTH_CONFIG: BUILT_IN_CONFIG, ...env };
+}
 
 export interface RunResult {
   readonly status: number | null;
@@ -12,11 +27,11 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs the bundled synth (what `npm run synth` runs after building) with only the given variables. */
+/** Runs the bundled synth (what `npm run synth` runs after building) with `runEnv(env)`. */
 export function runSynth(env: Record<string, string>): RunResult {
   const result = spawnSync(process.execPath, [join(ROOT, 'build', 'main.js')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: runEnv(env),
     encoding: 'utf8',
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -46,7 +61,7 @@ export function runBundleAsync(
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(ROOT, 'build', bundle), ...args], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', ...env },
+      env: runEnv(env),
       // A synth that blocks (reading a FIFO) fails its test instead of hanging the suite.
       timeout: 60_000,
     });

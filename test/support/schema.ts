@@ -4,7 +4,9 @@ import {
   KubeDeployment,
   KubeJob,
   KubeNamespace,
+  KubeNetworkPolicy,
   KubePersistentVolumeClaim,
+  KubePodDisruptionBudget,
   KubeService,
 } from '../../lib/k8s';
 import { join } from 'node:path';
@@ -25,7 +27,9 @@ export const KUBERNETES_128_KINDS = new Set(
     KubeDeployment,
     KubeJob,
     KubeNamespace,
+    KubeNetworkPolicy,
     KubePersistentVolumeClaim,
+    KubePodDisruptionBudget,
     KubeService,
   ].map((k) => `${k.GVK.apiVersion}/${k.GVK.kind}`),
 );
