@@ -132,6 +132,21 @@ describe('bad input, one kind at a time', () => {
     ]);
   });
 
+  test('a service DNS name whose hosts-file ConfigMap key Kubernetes would refuse', () => {
+    // GIVEN name, namespace and domain each valid, together 248 characters
+    const registry = {
+      name: 'r'.repeat(52),
+      namespace: 'n'.repeat(63),
+      clusterDomain: `${'d'.repeat(63)}.${'e'.repeat(63)}`,
+    };
+    // THEN refused, naming the fields and the limit (hosts_<name>_5000.toml would be 264)
+    expect(problemsOf({ registry })).toEqual([
+      expect.stringMatching(
+        /^registry\.clusterDomain: the service name r{52}\.n{63}\.svc… is 248 characters: its ConfigMap key hosts_.*would be 264, over Kubernetes' 253; shorten registry\.name, registry\.namespace or registry\.clusterDomain by 11$/,
+      ),
+    ]);
+  });
+
   test('an IP that is not a literal', () => {
     expect(problemsOf({ registry: { clusterIP: '10.110.240' } })).toEqual([
       "registry.clusterIP: '10.110.240' is not an IPv4 or IPv6 address; write a literal such as 10.110.240.233 or fd00::10",

@@ -400,22 +400,33 @@ function checkServiceCidr(reader: FieldReader, registry: RegistryConfig, warning
   }
 }
 
+const MAX_CONFIGMAP_KEY = 253;
+
 function checkAliases(reader: FieldReader, registry: RegistryConfig): void {
   const serviceName = serviceDnsName(registry.name, registry.namespace, registry.clusterDomain);
   const seen = new Set<string>([serviceName, registry.clusterIP]);
+  // Each name becomes a ConfigMap key; Kubernetes allows keys of at most 253 characters.
+  const serviceKey = hostsFileKey(hostWithPort(serviceName, registry.port));
+  if (serviceKey.length > MAX_CONFIGMAP_KEY) {
+    reader.fail(
+      'registry.clusterDomain',
+      `the service name ${serviceName.slice(0, 120)}… is ${serviceName.length} characters: its ConfigMap key ` +
+        `${serviceKey.slice(0, 20)}… would be ${serviceKey.length}, over Kubernetes' ${MAX_CONFIGMAP_KEY}; shorten ` +
+        `registry.name, registry.namespace or registry.clusterDomain by ${serviceKey.length - MAX_CONFIGMAP_KEY}`,
+    );
+  }
   registry.aliases.forEach((alias, index) => {
     const path = `registry.aliases[${index}]`;
     if (seen.has(alias)) {
       reader.fail(path, `'${alias}' is listed already (or is the service name or the ClusterIP); remove it`);
     }
     seen.add(alias);
-    // Each name becomes a ConfigMap key; Kubernetes allows keys of at most 253 characters.
     const key = hostsFileKey(hostWithPort(alias, registry.port));
-    if (key.length > 253) {
+    if (key.length > MAX_CONFIGMAP_KEY) {
       reader.fail(
         path,
         `is ${alias.length} characters: its ConfigMap key ${key.slice(0, 20)}… would be ${key.length}, ` +
-          `over Kubernetes' 253; use a name of at most ${alias.length - (key.length - 253)}`,
+          `over Kubernetes' ${MAX_CONFIGMAP_KEY}; use a name of at most ${alias.length - (key.length - MAX_CONFIGMAP_KEY)}`,
       );
     }
   });
