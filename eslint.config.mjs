@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'build/', 'dist/', 'coverage/'] },
+  { ignores: ['node_modules/', 'build/', 'dist/', 'coverage/', '.stryker-tmp*/', 'reports/'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.js', '**/*.cjs'],

@@ -6,4 +6,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.js',
   testTimeout: 120000,
   maxWorkers: 2,
+  // StrykerJS's sandboxes (npm run mutation) hold a copy of the project.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp'],
 };

@@ -75,11 +75,6 @@ export function applyNodeSetup(env: AgentEnv): RunReport {
       ? { configFile: changes.configFile, configSha256: sha256(changes.configText), restartPending: true }
       : {}),
   };
-  for (const file of changes.hostsFiles) {
-    const local = env.paths.local(file.hostPath);
-    mkdirSync(dirname(local), { recursive: true });
-    writeAtomically(local, file.content);
-  }
   if (
     changes.configText !== undefined &&
     changes.before !== undefined &&
@@ -87,7 +82,14 @@ export function applyNodeSetup(env: AgentEnv): RunReport {
   ) {
     writeAtomically(backup, changes.before);
   }
+  // The state before the files it names: a run killed after a hosts file and before the state
+  // would leave a file that no later run records, and cleanup never removes (issue 13).
   writeState(stateFile, state);
+  for (const file of changes.hostsFiles) {
+    const local = env.paths.local(file.hostPath);
+    mkdirSync(dirname(local), { recursive: true });
+    writeAtomically(local, file.content);
+  }
   if (changes.configText !== undefined) {
     mkdirSync(dirname(fileLocal), { recursive: true });
     writeAtomically(fileLocal, changes.configText);
@@ -98,7 +100,7 @@ export function applyNodeSetup(env: AgentEnv): RunReport {
 }
 
 /** Temporary files of runs that were killed mid-write: never the real files, safe to drop. */
-function sweepStaleTemps(dirs: readonly string[]): void {
+export function sweepStaleTemps(dirs: readonly string[]): void {
   for (const dir of new Set(dirs)) {
     let names: string[];
     try {

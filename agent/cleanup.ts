@@ -1,6 +1,7 @@
 import { readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { readIfExists, writeAtomically } from './atomic-file';
+import { sweepStaleTemps } from './apply';
 import type { AgentEnv } from './env';
 import { restartAndCheck } from './restart';
 import { backupOf, readState, sha256, stateFiles } from './run-state';
@@ -23,6 +24,8 @@ export function cleanupNodeSetup(env: AgentEnv): CleanupReport {
   const configFile = state.configFile ?? env.configPath;
   const configLocal = env.paths.local(configFile);
   const backup = backupOf(configLocal);
+  // A cleanup killed mid-write leaves a temporary file too (issue 13, crash points).
+  sweepStaleTemps([dirname(configLocal), dirname(stateFile)]);
   const removed: string[] = [];
   const kept: string[] = [];
   for (const [hostPath, digest] of Object.entries(state.hostsFiles)) {

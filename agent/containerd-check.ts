@@ -25,8 +25,9 @@ export function validateWithContainerd(env: AgentEnv, changes: NodeChanges, rule
   const beside = (hostPath: string) => posix.join(posix.dirname(hostPath), candidateName(process.pid));
   const written: string[] = [];
   const put = (hostPath: string, text: string) => {
-    writeAtomically(env.paths.local(hostPath), text);
+    // Listed first: a failed flush of the folder comes after the rename (issue 13, crash points).
     written.push(env.paths.local(hostPath));
+    writeAtomically(env.paths.local(hostPath), text);
   };
   const dump = (text: string): JsonMap => {
     let load = beside(changes.configFile);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the real-component tests run (scripts/test-packages.txt):
-# containerd, the registry, skopeo, umoci, shellcheck and the namespace tools, then fetches
-# containerd 1.7 and 2.x for the node matrix (fetch-containerd.sh). Run as root.
+# containerd, the registry, skopeo, umoci, shellcheck, the namespace tools, strace (crash points) and
+# openssl (a TLS stub), then fetches containerd 1.7 and 2.x for the node matrix (fetch-containerd.sh).
+# kubectl comes with the base image (Debian ships only 1.20). Run as root.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update

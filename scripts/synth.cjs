@@ -9,10 +9,11 @@
 // plugin's init) builds the bundles and stores the cache, so that generate works on a read-only copy.
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const vm = require('node:vm');
+const { bundlesAreCurrent } = require('./bundles-current.cjs');
 
 const root = join(__dirname, '..');
 const build = join(root, 'build');
@@ -21,18 +22,6 @@ const cacheFile = `${bundle}.cache`;
 // EXIT_CODES.build in lib/config/errors.ts (this file runs before any bundle exists).
 const EXIT_BUILD = 5;
 const toStdout = process.argv.includes('--stdout');
-
-function bundlesAreCurrent() {
-  try {
-    const inputs = JSON.parse(readFileSync(join(build, 'inputs.json'), 'utf8'));
-    return Object.entries(inputs).every(([file, [size, mtimeMs]]) => {
-      const stat = statSync(file);
-      return stat.size === size && stat.mtimeMs === mtimeMs;
-    });
-  } catch {
-    return false;
-  }
-}
 
 function readCache() {
   try {
@@ -48,7 +37,7 @@ function fail(message) {
 }
 
 function buildBundles() {
-  if (bundlesAreCurrent()) return;
+  if (bundlesAreCurrent(build)) return;
   // esbuild's own report is many lines; generate's stderr must be one, so it is kept for the message.
   const result = spawnSync(process.execPath, [join(__dirname, 'build.mjs')], {
     stdio: toStdout ? 'pipe' : 'inherit',

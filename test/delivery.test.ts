@@ -5,6 +5,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { renderKustomization } from '../lib/delivery/kustomization';
 import { SYNC_WAVE_ANNOTATION } from '../lib/delivery/sync-waves';
 import { schemaProblems } from './support/schema';
+import { requireTools } from './support/real-tools';
 import { ROOT, runEnv, runSynth, SHIPPED_CONFIG } from './support/run';
 import {
   allObjects,
@@ -112,6 +113,7 @@ describe('kustomize', () => {
     const kustomization = parse(readFileSync(join(out, '..', 'kustomization.yaml'), 'utf8'));
     expect(kustomization.resources).toEqual(readManifestDir(out).map((f) => `dist/${f.file}`));
     // WHEN
+    requireTools('kubectl');
     const rendered = spawnSync('kubectl', ['kustomize', join(out, '..')], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '', HOME: tempDir() },

@@ -5,6 +5,7 @@ import { exitCodeOf } from '../lib/cli-errors';
 import type { LookupResult } from '../lib/discovery/service-lookup';
 import { DiscoveryError, resolveRegistryAddress } from '../lib/resolve-registry-address';
 import { ApiServerStub, type StubAnswer } from './support/api-server-stub';
+import { requireTools } from './support/real-tools';
 import { fingerprint, runSynth, runSynthAsync } from './support/run';
 import { configOf, readManifestDir, tempDir, type Manifest } from './support/synth';
 
@@ -268,6 +269,7 @@ describe('discovery against a local API-server stub (real API paths and response
     const root = join(work, 'sa');
     const sa = join(root, 'var', 'run', 'secrets', 'kubernetes.io', 'serviceaccount');
     mkdirSync(sa, { recursive: true });
+    requireTools('openssl');
     execFileSync(
       'openssl',
       [

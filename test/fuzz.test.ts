@@ -11,7 +11,7 @@ import { assertOneOwnerPerObject } from '../lib/object-owners';
 import { ConfigError } from '../lib/config/errors';
 import { validateWithOverrides } from '../lib/config/load';
 import type { SynthConfig } from '../lib/config/types';
-import { renderHostsToml } from '../lib/node-setup/hosts-toml';
+import { HostsTomlRefusal, renderHostsToml } from '../lib/node-setup/hosts-toml';
 import { LEGACY_KEY, renderNodeSetupFiles, type NodePlan } from '../lib/node-setup/node-plan';
 import { hostWithPort, parseIp } from '../lib/net/ip';
 import { pinnedRegistryAddress } from '../lib/registry-address';
@@ -136,7 +136,8 @@ describe('hostile config, fuzzed: refused with a field-named error, or rendered 
         expectNodeFilesExact(config);
       },
     );
-    fc.assert(fc.property(fc.oneof(fc.integer(), fc.double(), hostile), check), { numRuns: RUNS });
+    const port = fc.oneof(fc.integer({ min: 1, max: 65535 }), fc.integer(), fc.double(), hostile);
+    fc.assert(fc.property(port, check), { numRuns: RUNS });
   });
 
   test('registry.name and registry.namespace', () => {
@@ -185,7 +186,9 @@ describe('hostile config, fuzzed: refused with a field-named error, or rendered 
         let rendered: string;
         try {
           rendered = renderHostsToml({ server: url, hosts: [{ url, capabilities: ['pull'] }] });
-        } catch {
+        } catch (error) {
+          // only the renderer's own refusal counts; a TypeError or anything else fails the property
+          if (!(error instanceof HostsTomlRefusal)) throw error;
           counts['hosts.toml url'].rejected++;
           return;
         }
@@ -302,18 +305,33 @@ describeWithTools(['containerd'])(
   'rendered TOML through the real `containerd config dump` (Debian containerd 1.6)',
   () => {
     test('the legacy tables of accepted configs dump back to exactly the intended mirrors', () => {
+      // Valid by construction (unicast ClusterIPs in private ranges, DNS names as aliases), so that
+      // nearly every case reaches containerd: issue 13 found a run where 1 of 25 did.
+      const octet = fc.integer({ min: 1, max: 254 });
+      const clusterIP = fc.oneof(
+        fc.tuple(octet, octet, octet).map(([a, b, c]) => `10.${a}.${b}.${c}`),
+        fc.tuple(fc.integer({ min: 16, max: 31 }), octet, octet).map(([a, b, c]) => `172.${a}.${b}.${c}`),
+        fc.tuple(octet, octet).map(([b, c]) => `192.168.${b}.${c}`),
+      );
+      const alias = fc.stringMatching(
+        /^[a-z]([a-z0-9-]{0,10}[a-z0-9])?(\.[a-z]([a-z0-9-]{0,10}[a-z0-9])?){0,2}$/,
+      );
+      const runs = 25;
       let checked = 0;
+      let refused = 0;
       fc.assert(
         fc.property(
-          fc.ipV4(),
-          fc.array(fc.domain(), { maxLength: 2 }),
+          clusterIP,
+          fc.uniqueArray(alias, { maxLength: 2 }),
           fc.integer({ min: 1, max: 65535 }),
           (ip, aliases, port) => {
             let config: SynthConfig;
             try {
               config = validateWithOverrides({ registry: { clusterIP: ip, aliases, port } }, {}).config;
-            } catch {
-              return; // refused: covered above
+            } catch (error) {
+              if (!(error instanceof ConfigError)) throw error;
+              refused++;
+              return;
             }
             const address = pinnedRegistryAddress(config.registry);
             const fragment = renderNodeSetupFiles(config.nodeSetup, address)[LEGACY_KEY];
@@ -331,10 +349,12 @@ describeWithTools(['containerd'])(
             checked++;
           },
         ),
-        { numRuns: 25 },
+        { numRuns: runs },
       );
-      process.stdout.write(`containerd config dump round trips: ${checked}\n`);
-      expect(checked).toBeGreaterThan(0);
+      process.stdout.write(
+        `containerd config dump round trips: ${checked} of ${runs} (${refused} refused)\n`,
+      );
+      expect(checked).toBeGreaterThanOrEqual(runs - 1);
     });
   },
 );

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { requireTools } from './support/real-tools';
 import { fingerprint, ROOT, runSynth, SHIPPED_CONFIG } from './support/run';
 import { readManifestDir, tempDir } from './support/synth';
 
@@ -69,6 +70,7 @@ describe('npm run synth', () => {
     );
     const out = synthInto();
     // WHEN
+    requireTools('kubectl');
     const kubectl = spawnSync('kubectl', ['create', '--dry-run=client', '--validate=false', '-f', out], {
       env: { PATH: process.env.PATH ?? '', KUBECONFIG: kubeconfig, HOME: dir },
       encoding: 'utf8',

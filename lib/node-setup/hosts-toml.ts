@@ -11,6 +11,9 @@ export interface HostEndpoint {
   readonly client?: ReadonlyArray<string | readonly string[]>;
 }
 
+/** A hosts.toml that containerd would misread; the renderer refuses it. */
+export class HostsTomlRefusal extends Error {}
+
 export interface HostsFile {
   /**
    * The default upstream (`server`), tried after the hosts. Omitted in `_default/hosts.toml`, so
@@ -29,14 +32,14 @@ export interface HostsFile {
  * - no host twice.
  */
 export function renderHostsToml(file: HostsFile): string {
-  if (file.hosts.length === 0) throw new Error('a hosts.toml needs at least one [host] table');
+  if (file.hosts.length === 0) throw new HostsTomlRefusal('a hosts.toml needs at least one [host] table');
   const table: Record<string, object> = {};
   for (const host of file.hosts) {
     assertUrl(host.url);
-    if (table[host.url]) throw new Error(`host ${host.url} is listed twice`);
+    if (table[host.url]) throw new HostsTomlRefusal(`host ${host.url} is listed twice`);
     const isHttp = host.url.startsWith('http://');
     if (isHttp && (host.skipVerify !== undefined || host.ca !== undefined || host.client !== undefined)) {
-      throw new Error(
+      throw new HostsTomlRefusal(
         `host ${host.url} is plain HTTP: skip_verify, ca and client would make containerd try HTTPS`,
       );
     }
@@ -53,7 +56,8 @@ export function renderHostsToml(file: HostsFile): string {
 }
 
 function assertUrl(url: string): void {
-  if (!/^https?:\/\/[^\s"'/]+$/.test(url)) throw new Error(`'${url}' is not an http(s)://host[:port] URL`);
+  if (!/^https?:\/\/[^\s"'/]+$/.test(url))
+    throw new HostsTomlRefusal(`'${url}' is not an http(s)://host[:port] URL`);
 }
 
 /** The hosts file for a registry reached over plain HTTP at `ipHost` (`ip:port`). */

@@ -81,3 +81,17 @@ export function runInNamespaces(
   if (result.status !== 0)
     throw new Error(`${script} failed (${result.status}): ${result.stderr.slice(-3000)}`);
 }
+
+/**
+ * Fails the test, naming the tool, when one it runs is missing. For tools of the base image rather
+ * than scripts/test-packages.txt (kubectl 1.32; Debian's kubernetes-client is 1.20): without it the
+ * test would fail on a confusing empty output instead.
+ */
+export function requireTools(...tools: string[]): void {
+  const missing = tools.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
+  if (missing.length > 0) {
+    throw new Error(
+      `missing: ${missing.join(', ')}; these tests need it on PATH (the CI image ships kubectl 1.32)`,
+    );
+  }
+}

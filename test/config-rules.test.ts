@@ -1,0 +1,200 @@
+import { ConfigError } from '../lib/config/errors';
+import { validateWithOverrides } from '../lib/config/load';
+import { validateConfig } from '../lib/config/validate';
+
+/*
+ * One row per validation rule the README promises, at its edges: the value just inside is accepted,
+ * the value just outside is refused with a message that names the field (issue 13: `apps[].port`
+ * accepting 0–999999 and the network and broadcast addresses accepted as the ClusterIP survived).
+ */
+
+/** The issues of a config (path: message), or [] when it is accepted. */
+function issuesOf(raw: unknown, env: Record<string, string> = {}): string[] {
+  try {
+    validateWithOverrides(raw, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues.map((i) => i.message);
+    throw error;
+  }
+  return [];
+}
+
+const app = (fields: object) => ({ apps: [{ name: 'easy-kanban', ...fields }] });
+
+describe('whole numbers: accepted inside their range, refused at both edges', () => {
+  test.each([
+    ['registry.port', (v: unknown) => ({ registry: { port: v } }), 1, 65535],
+    ['apps[0].port', (v: unknown) => app({ port: v }), 1, 65535],
+    ['apps[0].replicas', (v: unknown) => app({ replicas: v }), 0, 1000],
+    ['registry.runAsUser', (v: unknown) => ({ registry: { runAsUser: v } }), 10000, 2147483647],
+    ['apps[0].runAsUser', (v: unknown) => app({ runAsUser: v }), 10000, 2147483647],
+    ['discovery.timeoutSeconds', (v: unknown) => ({ discovery: { timeoutSeconds: v } }), 1, 60],
+    ['nodeSetup.maxUnavailable', (v: unknown) => ({ nodeSetup: { maxUnavailable: v } }), 1, 10000],
+  ])('%s from %#', (field, build, min, max) => {
+    // GIVEN the edges and values around them
+    const accepted = [min, max, String(min), String(max)];
+    const refused = [min - 1, max + 1, 999999, -1, 1.5, '80x', ' 80', '', true, null, [80]].filter(
+      (v) => !(typeof v === 'number' && v >= min && v <= max && Number.isInteger(v)),
+    );
+    // WHEN / THEN
+    for (const value of accepted) expect([value, issuesOf(build(value))]).toEqual([value, []]);
+    for (const value of refused) {
+      expect([value, issuesOf(build(value))]).toEqual([
+        value,
+        [
+          expect.stringMatching(
+            new RegExp(
+              `^${field.replace(/[[\].]/g, '\\$&')}: .* is not a whole number from ${min} to ${max}$`,
+            ),
+          ),
+        ],
+      ]);
+    }
+  });
+
+  test('REGISTRY_PORT out of range names the variable', () => {
+    expect(issuesOf({}, { REGISTRY_PORT: '65536' })).toEqual([
+      expect.stringMatching(/^registry\.port \(from REGISTRY_PORT\).*65536.*from 1 to 65535/),
+    ]);
+    expect(issuesOf({}, { REGISTRY_PORT: '0' })).toEqual([expect.stringContaining('from 1 to 65535')]);
+    expect(issuesOf({}, { REGISTRY_PORT: '65535' })).toEqual([]);
+  });
+});
+
+describe('the ClusterIP against registry.serviceCIDR', () => {
+  const placed = (serviceCIDR: string, clusterIP: string) =>
+    validateConfig({ registry: { serviceCIDR, clusterIP } });
+
+  test.each([
+    // [range, address, problem or undefined]
+    ['10.96.0.0/12', '10.96.0.0', 'is the network address of 10.96.0.0/12'],
+    ['10.96.0.0/12', '10.111.255.255', 'is the broadcast address of 10.96.0.0/12'],
+    ['10.96.0.0/12', '10.96.0.1', 'is the address of the kubernetes Service in 10.96.0.0/12'],
+    ['10.96.0.0/12', '10.95.255.255', 'is outside registry.serviceCIDR 10.96.0.0/12'],
+    ['10.96.0.0/12', '10.112.0.0', 'is outside registry.serviceCIDR 10.96.0.0/12'],
+    ['10.96.0.0/12', 'fd00::10', 'is outside registry.serviceCIDR 10.96.0.0/12'],
+    ['192.0.2.0/28', '192.0.2.0', 'is the network address of 192.0.2.0/28'],
+    ['192.0.2.0/28', '192.0.2.15', 'is the broadcast address of 192.0.2.0/28'],
+    ['192.0.2.0/28', '192.0.2.16', 'is outside registry.serviceCIDR 192.0.2.0/28'],
+    ['fd00::/108', 'fd00::', 'is the network address of fd00::/108'],
+    ['fd00::/108', 'fd00::1', 'is the address of the kubernetes Service in fd00::/108'],
+    ['fd00::/108', 'fd00::10:0', 'is outside registry.serviceCIDR fd00::/108'],
+  ])('%s: %s is refused (%s)', (range, ip, problem) => {
+    const result = placed(range, ip);
+    expect(result.config).toBeUndefined();
+    expect(result.issues.map((i) => i.message)).toEqual([
+      expect.stringContaining(`registry.clusterIP: '${ip}' ${problem}; pick one in`),
+    ]);
+  });
+
+  test.each([
+    // the first and last of the static band, with no warning
+    ['10.96.0.0/12', '10.96.0.2', '10.96.0.1-10.96.1.0'],
+    ['10.96.0.0/12', '10.96.1.0', '10.96.0.1-10.96.1.0'],
+    ['192.0.2.0/28', '192.0.2.14', '192.0.2.1-192.0.2.16'],
+    ['fd00::/108', 'fd00::2', 'fd00::1-fd00::100'],
+    ['fd00::/108', 'fd00::100', 'fd00::1-fd00::100'],
+    // IPv6 has no broadcast address: the last one is usable (and dynamic)
+    ['fd00::/108', 'fd00::f:ffff', undefined],
+  ])('%s: %s is accepted', (range, ip, band) => {
+    const result = placed(range, ip);
+    expect(result.issues).toEqual([]);
+    if (band) expect(result.warnings.filter((w) => w.startsWith('registry.clusterIP'))).toEqual([]);
+    else
+      expect(result.warnings).toEqual([
+        expect.stringContaining(`registry.clusterIP: '${ip}' lies in the dynamic part of ${range}`),
+      ]);
+  });
+
+  test('the fix names the static band, without the kubernetes Service address', () => {
+    expect(placed('10.96.0.0/12', '10.96.0.0').issues[0].message).toMatch(
+      /; pick one in 10\.96\.0\.1-10\.96\.1\.0 other than 10\.96\.0\.1$/,
+    );
+  });
+
+  test('just past the static band warns that another Service may take it', () => {
+    const result = placed('10.96.0.0/12', '10.96.1.1');
+    expect(result.issues).toEqual([]);
+    expect(result.warnings).toEqual([
+      expect.stringContaining("registry.clusterIP: '10.96.1.1' lies in the dynamic part of 10.96.0.0/12"),
+    ]);
+  });
+
+  test.each([
+    ['10.96.0.1/12', 'has host bits set (the network address is 10.96.0.0)'],
+    ['10.96.0.0/33', 'has prefix /33, longer than the 32 bits of an IPv4 address'],
+    ['fd00::/129', 'has prefix /129, longer than the 128 bits of an IPv6 address'],
+    ['10.96.0.0', 'is not in CIDR form address/prefix'],
+    ['10.96.0/12', "has '10.96.0', which is not an IPv4 or IPv6 address"],
+  ])('a serviceCIDR %s is refused: %s', (range, problem) => {
+    expect(issuesOf({ registry: { serviceCIDR: range } })).toEqual([
+      `registry.serviceCIDR: '${range}' ${problem}`,
+    ]);
+  });
+});
+
+describe('other refusals the README lists', () => {
+  test.each([
+    [{ registry: { clusterIP: '10.110.240' } }, 'registry.clusterIP', 'is not an IPv4 or IPv6 address'],
+    [{ registry: { clusterIP: 'fd00::10%eth0' } }, 'registry.clusterIP', 'is not an IPv4 or IPv6 address'],
+    [{ registry: { image: 'registry:latest' } }, 'registry.image', 'must name an exact tag'],
+    [{ registry: { image: 'registry' } }, 'registry.image', 'must name an exact tag'],
+    [{ registry: { imageDigest: 'sha256:abc' } }, 'registry.imageDigest', 'is not a digest'],
+    [{ registry: { storage: { hostPath: '/' } } }, 'registry.storage.hostPath', "is the node's /;"],
+    [
+      { registry: { storage: { hostPath: '/var/../etc' } } },
+      'registry.storage.hostPath',
+      "is the node's /etc;",
+    ],
+    [
+      { registry: { storage: { hostPath: 'var/lib/x' } } },
+      'registry.storage.hostPath',
+      'is not an absolute path',
+    ],
+    [{ registry: { storage: { size: '10 Gi' } } }, 'registry.storage.size', 'is not a size'],
+    [
+      { registry: { storage: { type: 'emptyDir' }, garbageCollectOnStart: true } },
+      'registry.garbageCollectOnStart',
+      'needs registry.storage.type',
+    ],
+    [
+      { registry: { resources: { limits: { cpu: '1 core' } } } },
+      'registry.resources.limits.cpu',
+      'is not a CPU quantity',
+    ],
+    [{ registry: { aliases: ['registry.local:5000'] } }, 'registry.aliases[0]', 'is not a host name'],
+    [
+      { registry: { aliases: ['internal-registry.kube-system.svc.cluster.local'] } },
+      'registry.aliases[0]',
+      'is listed already',
+    ],
+    [{ nodeSetup: { hostsDir: '/etc' } }, 'nodeSetup.hostsDir', "is the node's /etc;"],
+    [{ nodeSetup: { hostsDir: '/' } }, 'nodeSetup.hostsDir', "is the node's /;"],
+    [{ nodeSetup: { restartCommand: '   ' } }, 'nodeSetup.restartCommand', 'is empty'],
+    [{ nodeSetup: { mode: 'mirrors' } }, 'nodeSetup.mode', ''],
+    [{ discovery: { context: 'has space' } }, 'discovery.context', 'is not a kubeconfig context name'],
+    [app({ tag: '.hidden' }), 'apps[0].tag', 'is not an image tag'],
+    [app({ probe: { path: 'healthz' } }), 'apps[0].probe.path', 'is not an HTTP path'],
+    [app({ manifest: 'app.json' }), 'apps[0].manifest', 'is not the path of a .yaml'],
+    [app({ name: 'Easy' }), 'apps[0].name', 'is not a DNS-1123 label'],
+    [{ apps: [] }, 'apps', 'is empty'],
+  ])('%j is refused at %s', (raw, field, message) => {
+    const issues = issuesOf(raw);
+    expect(issues.length).toBeGreaterThan(0);
+    expect(issues[0].startsWith(`${field}: `)).toBe(true);
+    expect(issues[0]).toContain(message);
+    // nothing outside the field's own entry is blamed
+    const section = field.replace(/^(apps\[\d+\]|[a-zA-Z]+).*$/, '$1');
+    for (const issue of issues) expect(issue.startsWith(section)).toBe(true);
+  });
+
+  test.each([
+    [{ registry: { storage: { hostPath: '/var/lib/internal-registry' } } }],
+    [{ nodeSetup: { hostsDir: '/etc/containerd/certs.d' } }],
+    [{ registry: { aliases: ['registry.local'] } }],
+    [{ registry: { image: 'registry:2.8.3' } }],
+    [app({ tag: 'v1.2.3' })],
+  ])('%j is accepted', (raw) => {
+    expect(issuesOf(raw)).toEqual([]);
+  });
+});
