@@ -97,7 +97,7 @@ export function loadConfig(env: Environment, root: string = projectRoot()): Load
     }
     return { ...app, manifest, included };
   });
-  issues.push(...checkAppManifests(apps));
+  issues.push(...checkAppManifests(apps, [result.draft.registry.clusterIP]));
   if (issues.length > 0) throw new ConfigError(source, issues);
   return { config: { ...result.draft, apps }, warnings: result.warnings, source };
 }

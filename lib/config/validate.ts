@@ -438,12 +438,15 @@ function checkReservedAppNames(
   registry: RegistryConfig,
   apps: readonly AppConfig[],
 ): void {
-  const reserved = [registry.name, nodeSetupName(registry.name)];
+  const reserved: Record<string, string> = {
+    [registry.name]: 'the registry',
+    [nodeSetupName(registry.name)]: 'the node setup',
+  };
   apps.forEach((app, index) => {
-    if (app.namespace === registry.namespace && reserved.includes(app.name)) {
+    if (app.namespace === registry.namespace && Object.hasOwn(reserved, app.name)) {
       reader.fail(
         `apps[${index}].name`,
-        `'${app.name}' is taken by the registry in namespace ${app.namespace}; give the app another name or namespace`,
+        `'${app.name}' is taken by ${reserved[app.name]} in namespace ${app.namespace}; give the app another name or namespace`,
       );
     }
   });
