@@ -81,11 +81,38 @@ export function decideChanges(input: DecideInput, node: NodeFiles): NodeChanges 
     dropIn: target.dropIn,
     hostsDir: partial.hostsDir,
     hostsFiles: partial.hostsFiles.filter((f) => {
+      refuseIndirectPath(f.hostPath, node);
       const entry = node.entry(f.hostPath);
       return !(entry.kind === 'file' && entry.text === f.content);
     }),
     expect: partial.expect,
   };
+}
+
+/**
+ * Refuses a hosts file whose path passes through a symlink or a non-folder on the node: the agent
+ * writes through its mount, where an absolute link resolves inside the pod, so containerd on the
+ * node would never see the file (issue 10).
+ */
+function refuseIndirectPath(hostPath: string, node: NodeFiles): void {
+  const parts = hostPath.split('/').filter(Boolean);
+  parts.forEach((_, i) => {
+    const path = `/${parts.slice(0, i + 1).join('/')}`;
+    if (!node.visible(path)) return;
+    const entry = node.entry(path);
+    const last = i === parts.length - 1;
+    if (entry.kind === 'link') {
+      throw new Refusal(
+        `${LEFT}: ${path} is a symlink to ${entry.target}; the agent writes hosts files only into real folders, ` +
+          'since a link would resolve inside its pod: replace the link with a folder (or file) holding the same, then restart this pod',
+      );
+    }
+    if (entry.kind !== 'absent' && entry.kind !== (last ? 'file' : 'dir')) {
+      throw new Refusal(
+        `${LEFT}: ${path} is not a regular ${last ? 'file' : 'folder'}; remove or rename it, then restart this pod`,
+      );
+    }
+  });
 }
 
 /** The file whose registry table is in effect, read and analysed. */

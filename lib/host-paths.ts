@@ -22,13 +22,30 @@ export function normalizeHostPath(path: string): string {
   return normalized.length > 1 && normalized.endsWith('/') ? normalized.slice(0, -1) : normalized;
 }
 
+/** Links every systemd distribution has (FHS 3.0); a hostPath mount follows them on the node (issue 9: aliases). */
+const HOST_LINKS: ReadonlyArray<readonly [string, string]> = [
+  ['/var/run', '/run'],
+  ['/var/lock', '/run/lock'],
+];
+
+const inside = (folder: string, of: string) =>
+  of === folder || of.startsWith(folder === '/' ? '/' : `${folder}/`);
+
 /**
  * Why a (normalised) host path must not be mounted into a pod, or undefined: it is one of the
- * node's system folders, lies below a kernel or runtime interface, or contains one of them.
+ * node's system folders, lies below a kernel or runtime interface, or contains one of them,
+ * also when reached through one of the node's standard links.
  */
 export function refuseHostPath(normalized: string): string | undefined {
-  const inside = (folder: string, of: string) =>
-    of === folder || of.startsWith(folder === '/' ? '/' : `${folder}/`);
+  const link = HOST_LINKS.find(([from]) => inside(from, normalized));
+  if (link) {
+    const reason = refuseFolder(link[1] + normalized.slice(link[0].length));
+    return reason && `${reason} (${link[0]} links to ${link[1]})`;
+  }
+  return refuseFolder(normalized);
+}
+
+function refuseFolder(normalized: string): string | undefined {
   if (NEVER_MOUNTED.includes(normalized)) return `is the node's ${normalized}`;
   const below = NOTHING_BELOW.find((folder) => inside(folder, normalized));
   if (below) return `lies in the node's ${below}`;

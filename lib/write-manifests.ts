@@ -1,5 +1,6 @@
 import {
   closeSync,
+  existsSync,
   fsyncSync,
   lstatSync,
   mkdirSync,
@@ -119,6 +120,12 @@ export function writeOutput(outdir: string, write: (dir: string) => void, pid: n
     home: process.env.HOME ? homedir() : undefined,
   });
   if (refusal) throw new OutputRefused(`output folder ${JSON.stringify(target)} ${refusal}; ${OUTPUT_FIX}`);
+  const enclosing = enclosingOutput(parent);
+  if (enclosing) {
+    throw new OutputRefused(
+      `output folder ${JSON.stringify(target)} lies inside synth's output folder ${JSON.stringify(enclosing)}, which would then hold files synth did not list there; ${OUTPUT_FIX}`,
+    );
+  }
   const kustomizationFacts = factsOf(kustomization, false);
   const kustomizationRefusal = refuseKustomization(
     kustomizationFacts,
@@ -184,6 +191,14 @@ export function writeOutput(outdir: string, write: (dir: string) => void, pid: n
         'Run synth again: it removes what this run left behind and writes both.'
       );
     }
+  }
+}
+
+/** The nearest folder at or above `dir` that holds synth's marker: an output folder of an earlier run. */
+function enclosingOutput(dir: string): string | undefined {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, OUTPUT_MARKER))) return at;
+    if (dirname(at) === at) return undefined;
   }
 }
 

@@ -127,6 +127,24 @@ describe('bad input, one kind at a time', () => {
         /^extra: unknown key; expected one of registry, discovery, delivery, nodeSetup, apps$/,
       ),
     ]);
+    expect(problemsOf({ registry: {}, 'a\nb\u001b[31m': 1 })).toEqual([
+      expect.stringMatching(/^'a\\nb\\u\{1b\}\[31m': unknown key; expected one of registry,/),
+    ]);
+  });
+
+  test('a service DNS name whose hosts-file ConfigMap key Kubernetes would refuse', () => {
+    // GIVEN name, namespace and domain each valid, together 248 characters
+    const registry = {
+      name: 'r'.repeat(52),
+      namespace: 'n'.repeat(63),
+      clusterDomain: `${'d'.repeat(63)}.${'e'.repeat(63)}`,
+    };
+    // THEN refused, naming the fields and the limit (hosts_<name>_5000.toml would be 264)
+    expect(problemsOf({ registry })).toEqual([
+      expect.stringMatching(
+        /^registry\.clusterDomain: the service name r{52}\.n{63}\.svc… is 248 characters: its ConfigMap key hosts_.*would be 264, over Kubernetes' 253; shorten registry\.name, registry\.namespace or registry\.clusterDomain by 11$/,
+      ),
+    ]);
   });
 
   test('an IP that is not a literal', () => {

@@ -268,6 +268,31 @@ describe('decideChanges: refusals name the file, the cause and the fix (hostile 
       /cannot move to \/etc\/containerd\/certs\.d\/q\.io\/hosts\.toml/,
     ],
     ['legacy mode on 2.x', (n) => n.file(CONFIG, v2), '2.1', /legacy mode was refused on containerd 2\.1/],
+    // A link on a hosts file's way resolves inside the agent's pod, not on the node: the node would never see the file.
+    [
+      'the hosts dir is a symlink',
+      (n) => n.file(CONFIG, v2).link(`${base}/certs.d`, '/srv/certs.d'),
+      '1.7',
+      /\/etc\/containerd\/certs\.d is a symlink to \/srv\/certs\.d.*replace the link with a folder/,
+    ],
+    [
+      'a registry’s hosts folder is a symlink',
+      (n) => n.file(CONFIG, v2).link(`${base}/certs.d/192.0.2.10:5000`, '/srv/x'),
+      '1.6',
+      /certs\.d\/192\.0\.2\.10:5000 is a symlink to \/srv\/x/,
+    ],
+    [
+      'a hosts.toml that is a symlink',
+      (n) => n.file(CONFIG, v2).link(`${base}/certs.d/192.0.2.10:5000/hosts.toml`, '/etc/shadow'),
+      '2.1',
+      /hosts\.toml is a symlink to \/etc\/shadow/,
+    ],
+    [
+      'a hosts.toml that is a folder',
+      (n) => n.file(CONFIG, v2).file(`${base}/certs.d/192.0.2.10:5000/hosts.toml/x`, 'x'),
+      '1.7',
+      /hosts\.toml is not a regular file/,
+    ],
   ];
   test.each(cases)('%s', (name, setup, series, reason) => {
     const node = setup(new MemoryNode());

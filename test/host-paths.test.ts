@@ -29,6 +29,11 @@ describe('host paths are normalised, then checked', () => {
     ['/var', "contains the node's /var/lib/kubelet"],
     ['/usr', "is the node's /usr"],
     ['/root', "is the node's /root"],
+    // Links every systemd distribution has: hostPath follows them on the node.
+    ['/var/run', "is the node's /run (/var/run links to /run)"],
+    ['/var/run/containerd', "lies in the node's /run (/var/run links to /run)"],
+    ['/var/lock', "lies in the node's /run (/var/lock links to /run/lock)"],
+    ['/var/lock/x', "lies in the node's /run (/var/lock links to /run/lock)"],
   ])('%s is refused: %s', (path, reason) => {
     expect(refuseHostPath(path)).toBe(reason);
   });
@@ -41,6 +46,8 @@ describe('host paths are normalised, then checked', () => {
     '/etc2',
     '/runner',
     '/var/lib/kubelet2',
+    '/var/running',
+    '/var/locks',
   ])('%s may be mounted', (path) => {
     expect(refuseHostPath(path)).toBeUndefined();
   });

@@ -1,4 +1,14 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inPool, ROOT, runBundleAsync, treeDigest, type RunResult } from './support/run';
 import { tempDir } from './support/synth';
@@ -21,6 +31,11 @@ spec:
     spec: {containers: [{name: easy-kanban, image: IMAGE_NAME_PLACEHOLDER}]}
 `;
 const doc = (text: string) => `${deployment()}---\n${text}`;
+/** A FIFO outside every digested folder (reading one for a digest would block the test). */
+const FIFO = join(tempDir('hostile-fifo-'), 'fifo.yaml');
+const makeFifo = () => {
+  if (!existsSync(FIFO)) execFileSync('mkfifo', [FIFO]);
+};
 const privilegedPod = `template: {spec: {hostPID: true, containers: [{name: x, image: busybox:1.36.1, securityContext: {privileged: true}}]}}`;
 
 interface Case {
@@ -142,7 +157,7 @@ const classes: Record<string, Case[]> = {
       name: 'an app named like the node setup in its namespace',
       config: 'apps:\n  - name: internal-registry-node-setup\n    namespace: kube-system\n',
       message:
-        /apps\[0\]\.name: 'internal-registry-node-setup' is taken by the registry in namespace kube-system/,
+        /apps\[0\]\.name: 'internal-registry-node-setup' is taken by the node setup in namespace kube-system/,
     },
     {
       name: 'an app named like the registry in its namespace',
@@ -172,7 +187,7 @@ const classes: Record<string, Case[]> = {
         '',
       ),
       manifest: doc(
-        `apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: internal-registry-node-setup}\nspec: {${privilegedPod}}\n`,
+        `apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: internal-registry-node-setup}\nspec: {${privilegedPod.replace('busybox:1.36.1', 'IMAGE_NAME_PLACEHOLDER')}}\n`,
       ),
       message: /DaemonSet kube-system\/internal-registry-node-setup comes from both the node setup/,
     },
@@ -224,12 +239,38 @@ const classes: Record<string, Case[]> = {
       name: 'the smoke test Job taken by an app',
       config: 'delivery: {smokeTest: {enabled: true}}\n' + appIn('kube-system'),
       manifest: doc(
-        'apiVersion: batch/v1\nkind: Job\nmetadata: {name: internal-registry-smoke-test}\nspec: {template: {spec: {containers: [{name: x, image: busybox:1.36.1}]}}}\n',
+        'apiVersion: batch/v1\nkind: Job\nmetadata: {name: internal-registry-smoke-test}\nspec: {template: {spec: {containers: [{name: x, image: IMAGE_NAME_PLACEHOLDER}]}}}\n',
       ),
       message: /comes from both/,
     },
   ],
   'included manifests get only what the config grants': [
+    {
+      name: 'a sidecar with an image of its own (the placeholder only in an annotation)',
+      config: APP,
+      manifest: doc(
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: evil, annotations: {x: IMAGE_NAME_PLACEHOLDER}}\nspec: {selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: [{name: x, image: evil/x:1}]}}}\n',
+      ),
+      message:
+        /document 2: Deployment\/evil spec\.template\.spec\.containers\[0\]\.image is not IMAGE_NAME_PLACEHOLDER/,
+    },
+    {
+      name: 'a List that would carry a Secret into kube-system',
+      config:
+        'apps:\n  - name: easy-kanban\n    manifest: app.yaml\n    podSecurity: baseline\n    allowKinds: [List]\n',
+      manifest: doc(
+        'apiVersion: v1\nkind: List\nmetadata: {name: l}\nitems: [{apiVersion: v1, kind: Secret, metadata: {name: s, namespace: kube-system}}]\n',
+      ),
+      message: /document 2: List\/l is a list; write each of its items as a document of its own/,
+    },
+    {
+      name: 'a Service pinned to the registry’s ClusterIP',
+      config: APP,
+      manifest: doc(
+        'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {clusterIP: 10.110.240.233}\n',
+      ),
+      message: /document 2: Service\/web pins spec\.clusterIP '10\.110\.240\.233', the registry's address/,
+    },
     {
       name: 'a ClusterRoleBinding to cluster-admin',
       config: APP,
@@ -434,6 +475,29 @@ const classes: Record<string, Case[]> = {
       message: /secret\.txt: YAML syntax/,
     },
     {
+      name: 'SYNTH_CONFIG naming a file whose keys are the secret (like /etc/shadow)',
+      setup: (r) => writeFileSync(join(r, 'secret.txt'), `${SECRET}:x:1:0:::\nuser:${SECRET}:2::\n`),
+      env: { SYNTH_CONFIG: '{repo}/secret.txt' },
+      message: /secret\.txt' holds a mapping without any synth key \(registry, .*\), not a config/,
+    },
+    {
+      name: 'SYNTH_CONFIG naming /dev/zero (endless)',
+      env: { SYNTH_CONFIG: '/dev/zero' },
+      message: /SYNTH_CONFIG: '\/dev\/zero' is not a regular file/,
+    },
+    {
+      name: 'SYNTH_CONFIG naming a FIFO (blocks)',
+      setup: makeFifo,
+      env: { SYNTH_CONFIG: FIFO },
+      message: /SYNTH_CONFIG: '.*fifo\.yaml' is not a regular file/,
+    },
+    {
+      name: 'a manifest that is a FIFO',
+      config: `apps:\n  - name: easy-kanban\n    manifest: ${FIFO}\n    podSecurity: baseline\n`,
+      setup: makeFifo,
+      message: /apps\[0\]\.manifest: '.*fifo\.yaml' is not a regular file/,
+    },
+    {
       name: 'SYNTH_CONFIG naming a folder',
       env: { SYNTH_CONFIG: '{repo}/notes' },
       message: /SYNTH_CONFIG: '.*notes' cannot be read \(EISDIR\)/,
@@ -610,7 +674,7 @@ const classes: Record<string, Case[]> = {
       config: APP + 'registry:\n  port: 0\n',
       manifest: deployment().replace('IMAGE_NAME_PLACEHOLDER', 'nginx:1'),
       message:
-        /the config has 2 problems[\s\S]*registry\.port: 0 is not a whole number[\s\S]*has no IMAGE_NAME_PLACEHOLDER/,
+        /the config has 3 problems[\s\S]*registry\.port: 0 is not a whole number[\s\S]*containers\[0\]\.image is not IMAGE_NAME_PLACEHOLDER[\s\S]*has no IMAGE_NAME_PLACEHOLDER/,
     },
     {
       name: 'a manifest path that is a folder',

@@ -60,8 +60,35 @@ describe('nodeSetup.imageRegistry, digests and pull policy (air-gapped clusters)
     ['imageRegistry', 42, /nodeSetup\.imageRegistry/],
     ['agentImageDigest', 'sha256:abc', /nodeSetup\.agentImageDigest: 'sha256:abc' is not a digest/],
     ['pauseImageDigest', `md5:${'a'.repeat(32)}`, /nodeSetup\.pauseImageDigest: .* is not a digest/],
+    // No dot, colon or localhost: containerd reads `mirror/...` as a Docker Hub repository.
+    [
+      'imageRegistry',
+      'mirror/hub',
+      /nodeSetup\.imageRegistry: 'mirror\/hub' names no registry host .*Docker Hub/,
+    ],
+    ['imageRegistry', 'mirror', /nodeSetup\.imageRegistry: 'mirror' names no registry host/],
+    ['imageRegistry', 'r.example:99999/hub', /nodeSetup\.imageRegistry: .* is not a registry host/],
   ])('refuses %s = %j, naming the field', (key, value, message) => {
     expect(issuesOf({ [key]: value })).toEqual([expect.stringMatching(message)]);
+  });
+
+  test.each(['localhost', 'localhost:5000/hub', 'r.example/hub', 'r:5000', '[fd00::1]:5000/hub'])(
+    'takes imageRegistry %s',
+    (value) => {
+      expect(issuesOf({ imageRegistry: value })).toEqual([]);
+    },
+  );
+
+  test.each([
+    ['agentImage', 'agentImageDigest'],
+    ['pauseImage', 'pauseImageDigest'],
+  ])('refuses a digest given twice, in %s and %s', (image, digestKey) => {
+    // GIVEN an image that names a digest, and the digest setting too
+    const issues = issuesOf({ [image]: `busybox:1.36.1@${DIGEST}`, [digestKey]: DIGEST });
+    // THEN one problem, naming the digest setting (the reference would be `…@sha256:…@sha256:…`)
+    expect(issues).toEqual([
+      `nodeSetup.${digestKey}: is set while nodeSetup.${image} already names a digest; give the digest in one of them`,
+    ]);
   });
 });
 

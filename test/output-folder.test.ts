@@ -221,6 +221,22 @@ describe('dist/ and kustomization.yaml are written as one step', () => {
     expect(readdirSync(parent).sort()).toEqual(['dist', 'kustomization.yaml']);
   });
 
+  test.each(['sub', 'a/b'])(
+    'refuses a folder inside synth’s own output (dist/%s): the next synth would refuse dist/',
+    (inner) => {
+      // GIVEN a synth output
+      const parent = tempDir();
+      writeOutput(join(parent, 'dist'), writeOne('a: 1\n'), 1);
+      const before = treeDigest(parent);
+      // WHEN the output folder is named inside it
+      // THEN refused, naming the output folder it lies in, and nothing touched
+      expect(() => writeOutput(join(parent, 'dist', inner), writeOne('b: 1\n'), 2)).toThrow(
+        /lies inside synth's output folder ".*dist"/,
+      );
+      expect(treeDigest(parent)).toEqual(before);
+    },
+  );
+
   test('a killed run between the renames (no folder, the old one retired) converges on the next run', () => {
     const parent = tempDir();
     writeOutput(join(parent, 'dist'), writeOne('a: 1\n'), 1);

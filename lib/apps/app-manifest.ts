@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { excerpt } from '../config/excerpt';
+import { readRegularFile, unreadableReason } from '../config/read-regular-file';
 import type { ManifestDocument, ParsedManifest } from '../config/types';
 
 /** Aliases a manifest or config may expand; more is a YAML alias bomb (the `yaml` default, made explicit). */
@@ -13,11 +13,11 @@ export const MAX_YAML_ALIASES = 100;
 export function readAppManifest(file: string): ParsedManifest | string {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return 'does not exist; give a path relative to the config file';
-    return `cannot be read (${code ?? 'error'})`;
+    return unreadableReason(error);
   }
   return parseManifestText(file, text);
 }

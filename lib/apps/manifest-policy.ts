@@ -86,6 +86,16 @@ function podSpecs(node: any, path: string): Array<{ path: string; spec: any }> {
   ];
 }
 
+/** YAML paths of the container images of a pod spec that are not exactly the placeholder. */
+function foreignImages(spec: any, path: string): string[] {
+  const at = path ? `${path}.` : '';
+  return ['initContainers', 'containers', 'ephemeralContainers'].flatMap((list) =>
+    (Array.isArray(spec[list]) ? spec[list] : []).flatMap((container: any, i: number) =>
+      container?.image === IMAGE_PLACEHOLDER ? [] : [`${at}${list}[${i}].image`],
+    ),
+  );
+}
+
 /** YAML paths of the strings that hold the placeholder, and of keys that do (refused). */
 export function placeholderPaths(node: any, path = ''): { values: string[]; keys: string[] } {
   const found = { values: [] as string[], keys: [] as string[] };
@@ -115,6 +125,7 @@ export function manifestProblems(
   field: string,
   where: string,
   documents: readonly ManifestDocument[],
+  reservedAddresses: readonly string[] = [],
 ): string[] {
   const problems: string[] = [];
   const say = (document: ManifestDocument | undefined, text: string) =>
@@ -144,6 +155,11 @@ export function manifestProblems(
       continue;
     }
     const name = `${o.kind}/${o.metadata.name}`;
+    // A List's items are objects of their own that these checks would not see (found in review, issue 9).
+    if (o.kind.endsWith('List')) {
+      say(document, `${name} is a list; write each of its items as a document of its own (separated by ---)`);
+      continue;
+    }
     if (!DEFAULT_MANIFEST_KINDS.has(groupKind(o)) && !allow.has(o.kind)) {
       say(
         document,
@@ -156,6 +172,16 @@ export function manifestProblems(
       say(
         document,
         `puts ${name} in namespace ${excerpt(namespace)}; ${field.replace(/\.manifest$/, '')}.namespace is ${app.namespace}`,
+      );
+    }
+    if (
+      o.kind === 'Service' &&
+      typeof o.spec?.clusterIP === 'string' &&
+      reservedAddresses.includes(o.spec.clusterIP)
+    ) {
+      say(
+        document,
+        `${name} pins spec.clusterIP ${excerpt(o.spec.clusterIP)}, the registry's address; remove spec.clusterIP`,
       );
     }
     if (
@@ -179,6 +205,13 @@ export function manifestProblems(
       say(document, `${IMAGE_PLACEHOLDER} is in a key (${key}); it goes in a value`),
     );
     for (const pod of podSpecs(o, '')) {
+      for (const path of foreignImages(pod.spec, pod.path)) {
+        say(
+          document,
+          `${name} ${path} is not ${IMAGE_PLACEHOLDER}; an app's containers run the app's image from the registry, ` +
+            `so write ${IMAGE_PLACEHOLDER} there (another image is another app)`,
+        );
+      }
       const shortfalls = podSecurityViolations(pod.spec, app.podSecurity, pod.path || '(top level)');
       if (shortfalls.length > 0) {
         say(

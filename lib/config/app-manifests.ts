@@ -10,12 +10,15 @@ import type { AppConfig } from './types';
  * in the app's namespace, holds each object once, and its pods meet the namespace's Pod Security
  * level (said here, before admission refuses them).
  */
-export function checkAppManifests(apps: readonly AppConfig[]): ConfigIssue[] {
+export function checkAppManifests(
+  apps: readonly AppConfig[],
+  reservedAddresses: readonly string[] = [],
+): ConfigIssue[] {
   return apps.flatMap((app, index) => {
     if (!app.included) return [];
     const field = `apps[${index}].manifest`;
     const where = `${field}: ${excerpt(basename(app.included.file), 80)}`;
-    return manifestProblems(app, field, where, app.included.documents).map((message) => ({
+    return manifestProblems(app, field, where, app.included.documents, reservedAddresses).map((message) => ({
       path: field,
       message,
     }));

@@ -37,7 +37,9 @@ export class FieldReader {
     }
     for (const key of Object.keys(raw)) {
       if (!keys.includes(key)) {
-        const where = path ? `${path}.${key}` : key;
+        // A key is the file's text: quoted, escaped and cut like any value unless plainly a key.
+        const shown = /^[\w.-]{1,40}$/.test(key) ? key : excerpt(key, 40);
+        const where = path ? `${path}.${shown}` : shown;
         this.fail(where, `unknown key; expected one of ${keys.join(', ')}`);
       }
     }

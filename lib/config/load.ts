@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { MAX_YAML_ALIASES, readAppManifest } from '../apps/app-manifest';
@@ -7,7 +7,8 @@ import { checkAppManifests } from './app-manifests';
 import { ConfigError } from './errors';
 import { excerpt, typeName } from './excerpt';
 import type { SynthConfig } from './types';
-import { validateConfig } from './validate';
+import { readRegularFile, unreadableReason } from './read-regular-file';
+import { CONFIG_SECTIONS, validateConfig } from './validate';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -96,7 +97,7 @@ export function loadConfig(env: Environment, root: string = projectRoot()): Load
     }
     return { ...app, manifest, included };
   });
-  issues.push(...checkAppManifests(apps));
+  issues.push(...checkAppManifests(apps, [result.draft.registry.clusterIP]));
   if (issues.length > 0) throw new ConfigError(source, issues);
   return { config: { ...result.draft, apps }, warnings: result.warnings, source };
 }
@@ -104,10 +105,10 @@ export function loadConfig(env: Environment, root: string = projectRoot()): Load
 function parseConfigFile(file: string, source: string, field: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
+    const reason = code === 'ENOENT' ? 'does not exist' : unreadableReason(error);
     throw new ConfigError(source, [{ path: field, message: `${field}: ${excerpt(file, 80)} ${reason}` }]);
   }
   const fail = (message: string) =>
@@ -132,6 +133,13 @@ function parseConfigFile(file: string, source: string, field: string): unknown {
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw fail(
       `${excerpt(source, 80)} holds ${typeName(data)}, not a config mapping; name a synth config file`,
+    );
+  }
+  const keys = Object.keys(data);
+  if (keys.length > 0 && !keys.some((key) => (CONFIG_SECTIONS as readonly string[]).includes(key))) {
+    // Its keys are the file's content (`user:hash:…` lines of /etc/shadow parse as keys): never print them.
+    throw fail(
+      `${excerpt(source, 80)} holds a mapping without any synth key (${CONFIG_SECTIONS.join(', ')}), not a config; name a synth config file`,
     );
   }
   return data;

@@ -17,7 +17,19 @@ type Fields = Pick<
   'imageRegistry' | 'agentImageDigest' | 'pauseImageDigest' | 'maxUnavailable' | 'extraHostPaths'
 >;
 
-const registryPrefix: Check<string> = (v) =>
+const registryPrefix: Check<string> = (v) => {
+  const host = v.split('/')[0];
+  const port = /:(\d+)$/.exec(host)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
+    return `is not a registry host with an optional path: port ${port} is not 1–65535`;
+  }
+  // containerd (like docker) reads a first component without a dot or colon as a Docker Hub repository.
+  if (!/[.:[]/.test(host) && host !== 'localhost') {
+    return `names no registry host (no dot or port, not localhost), so containerd would pull it from Docker Hub; write the mirror's host, such as registry.example.com:5000/${v}`;
+  }
+  return registryReference(v);
+};
+const registryReference: Check<string> = (v) =>
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(
     v,
   )

@@ -105,11 +105,14 @@ const bytes: Check<string> = (v) =>
 const MAX_UID = 2147483647;
 const MIN_UID = 10000;
 
+/** The top-level keys of a config. */
+export const CONFIG_SECTIONS = ['registry', 'discovery', 'delivery', 'nodeSetup', 'apps'] as const;
+
 /** Validates raw config data, fills in defaults and reports every issue at once. */
 export function validateConfig(raw: unknown, labelOf?: (path: string) => string): ValidationResult {
   const reader = new FieldReader(labelOf);
   const warnings: string[] = [];
-  const top = reader.section('', raw, ['registry', 'discovery', 'delivery', 'nodeSetup', 'apps']);
+  const top = reader.section('', raw, CONFIG_SECTIONS);
   const registry = readRegistry(reader, top.registry);
   const discovery = readDiscovery(reader, top.discovery);
   const delivery = readDelivery(reader, top.delivery);
@@ -120,11 +123,17 @@ export function validateConfig(raw: unknown, labelOf?: (path: string) => string)
   checkReplicas(reader, registry);
   checkReservedAppNames(reader, registry, apps);
   checkSharedNamespace(reader, registry, apps);
-  if (registry.imageDigest && registry.image.includes('@')) {
-    reader.fail(
-      'registry.imageDigest',
-      'is set while registry.image already names a digest; give the digest in one of them',
-    );
+  for (const [imageField, image, digestField, digest] of [
+    ['registry.image', registry.image, 'registry.imageDigest', registry.imageDigest],
+    ['nodeSetup.agentImage', nodeSetup.agentImage, 'nodeSetup.agentImageDigest', nodeSetup.agentImageDigest],
+    ['nodeSetup.pauseImage', nodeSetup.pauseImage, 'nodeSetup.pauseImageDigest', nodeSetup.pauseImageDigest],
+  ] as const) {
+    if (digest && image.includes('@')) {
+      reader.fail(
+        digestField,
+        `is set while ${imageField} already names a digest; give the digest in one of them`,
+      );
+    }
   }
   if (registry.garbageCollectOnStart && registry.storage.type === 'emptyDir') {
     reader.fail(
@@ -391,22 +400,33 @@ function checkServiceCidr(reader: FieldReader, registry: RegistryConfig, warning
   }
 }
 
+const MAX_CONFIGMAP_KEY = 253;
+
 function checkAliases(reader: FieldReader, registry: RegistryConfig): void {
   const serviceName = serviceDnsName(registry.name, registry.namespace, registry.clusterDomain);
   const seen = new Set<string>([serviceName, registry.clusterIP]);
+  // Each name becomes a ConfigMap key; Kubernetes allows keys of at most 253 characters.
+  const serviceKey = hostsFileKey(hostWithPort(serviceName, registry.port));
+  if (serviceKey.length > MAX_CONFIGMAP_KEY) {
+    reader.fail(
+      'registry.clusterDomain',
+      `the service name ${serviceName.slice(0, 120)}… is ${serviceName.length} characters: its ConfigMap key ` +
+        `${serviceKey.slice(0, 20)}… would be ${serviceKey.length}, over Kubernetes' ${MAX_CONFIGMAP_KEY}; shorten ` +
+        `registry.name, registry.namespace or registry.clusterDomain by ${serviceKey.length - MAX_CONFIGMAP_KEY}`,
+    );
+  }
   registry.aliases.forEach((alias, index) => {
     const path = `registry.aliases[${index}]`;
     if (seen.has(alias)) {
       reader.fail(path, `'${alias}' is listed already (or is the service name or the ClusterIP); remove it`);
     }
     seen.add(alias);
-    // Each name becomes a ConfigMap key; Kubernetes allows keys of at most 253 characters.
     const key = hostsFileKey(hostWithPort(alias, registry.port));
-    if (key.length > 253) {
+    if (key.length > MAX_CONFIGMAP_KEY) {
       reader.fail(
         path,
         `is ${alias.length} characters: its ConfigMap key ${key.slice(0, 20)}… would be ${key.length}, ` +
-          `over Kubernetes' 253; use a name of at most ${alias.length - (key.length - 253)}`,
+          `over Kubernetes' ${MAX_CONFIGMAP_KEY}; use a name of at most ${alias.length - (key.length - MAX_CONFIGMAP_KEY)}`,
       );
     }
   });
@@ -418,12 +438,15 @@ function checkReservedAppNames(
   registry: RegistryConfig,
   apps: readonly AppConfig[],
 ): void {
-  const reserved = [registry.name, nodeSetupName(registry.name)];
+  const reserved: Record<string, string> = {
+    [registry.name]: 'the registry',
+    [nodeSetupName(registry.name)]: 'the node setup',
+  };
   apps.forEach((app, index) => {
-    if (app.namespace === registry.namespace && reserved.includes(app.name)) {
+    if (app.namespace === registry.namespace && Object.hasOwn(reserved, app.name)) {
       reader.fail(
         `apps[${index}].name`,
-        `'${app.name}' is taken by the registry in namespace ${app.namespace}; give the app another name or namespace`,
+        `'${app.name}' is taken by ${reserved[app.name]} in namespace ${app.namespace}; give the app another name or namespace`,
       );
     }
   });

@@ -62,6 +62,8 @@ export function runBundleAsync(
     const child = spawn(process.execPath, [join(ROOT, 'build', bundle), ...args], {
       cwd,
       env: runEnv(env),
+      // A synth that blocks (reading a FIFO) fails its test instead of hanging the suite.
+      timeout: 60_000,
     });
     let stdout = '';
     let stderr = '';
