@@ -227,7 +227,7 @@ describeWithTools(isRoot ? ['unshare', 'mount', 'npm'] : ['npm'])(
         'an unknown key',
         EXIT_CODES.config,
         'registri: unknown key',
-        () => ({ ARGOCD_ENV_SYNTH_CONFIG: config('registri: {}\n') }),
+        () => ({ ARGOCD_ENV_SYNTH_CONFIG: config('registry: {}\nregistri: {}\n') }),
       ],
       [
         'an app manifest that does not exist',
