@@ -1,6 +1,5 @@
-import { ConfigError } from '../lib/config/errors';
-import { validateWithOverrides } from '../lib/config/load';
 import { validateConfig } from '../lib/config/validate';
+import { problemsOf } from './support/config-problems';
 
 /*
  * One row per validation rule the README promises, at its edges: the value just inside is accepted,
@@ -9,15 +8,6 @@ import { validateConfig } from '../lib/config/validate';
  */
 
 /** The issues of a config (path: message), or [] when it is accepted. */
-function issuesOf(raw: unknown, env: Record<string, string> = {}): string[] {
-  try {
-    validateWithOverrides(raw, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map((i) => i.message);
-    throw error;
-  }
-  return [];
-}
 
 const app = (fields: object) => ({ apps: [{ name: 'easy-kanban', ...fields }] });
 
@@ -37,9 +27,9 @@ describe('whole numbers: accepted inside their range, refused at both edges', ()
       (v) => !(typeof v === 'number' && v >= min && v <= max && Number.isInteger(v)),
     );
     // WHEN / THEN
-    for (const value of accepted) expect([value, issuesOf(build(value))]).toEqual([value, []]);
+    for (const value of accepted) expect([value, problemsOf(build(value))]).toEqual([value, []]);
     for (const value of refused) {
-      expect([value, issuesOf(build(value))]).toEqual([
+      expect([value, problemsOf(build(value))]).toEqual([
         value,
         [
           expect.stringMatching(
@@ -53,11 +43,11 @@ describe('whole numbers: accepted inside their range, refused at both edges', ()
   });
 
   test('REGISTRY_PORT out of range names the variable', () => {
-    expect(issuesOf({}, { REGISTRY_PORT: '65536' })).toEqual([
+    expect(problemsOf({}, { REGISTRY_PORT: '65536' })).toEqual([
       expect.stringMatching(/^registry\.port \(from REGISTRY_PORT\).*65536.*from 1 to 65535/),
     ]);
-    expect(issuesOf({}, { REGISTRY_PORT: '0' })).toEqual([expect.stringContaining('from 1 to 65535')]);
-    expect(issuesOf({}, { REGISTRY_PORT: '65535' })).toEqual([]);
+    expect(problemsOf({}, { REGISTRY_PORT: '0' })).toEqual([expect.stringContaining('from 1 to 65535')]);
+    expect(problemsOf({}, { REGISTRY_PORT: '65535' })).toEqual([]);
   });
 });
 
@@ -127,7 +117,7 @@ describe('the ClusterIP against registry.serviceCIDR', () => {
     ['10.96.0.0', 'is not in CIDR form address/prefix'],
     ['10.96.0/12', "has '10.96.0', which is not an IPv4 or IPv6 address"],
   ])('a serviceCIDR %s is refused: %s', (range, problem) => {
-    expect(issuesOf({ registry: { serviceCIDR: range } })).toEqual([
+    expect(problemsOf({ registry: { serviceCIDR: range } })).toEqual([
       `registry.serviceCIDR: '${range}' ${problem}`,
     ]);
   });
@@ -179,7 +169,7 @@ describe('other refusals the README lists', () => {
     [app({ name: 'Easy' }), 'apps[0].name', 'is not a DNS-1123 label'],
     [{ apps: [] }, 'apps', 'is empty'],
   ])('%j is refused at %s', (raw, field, message) => {
-    const issues = issuesOf(raw);
+    const issues = problemsOf(raw);
     expect(issues.length).toBeGreaterThan(0);
     expect(issues[0].startsWith(`${field}: `)).toBe(true);
     expect(issues[0]).toContain(message);
@@ -195,6 +185,6 @@ describe('other refusals the README lists', () => {
     [{ registry: { image: 'registry:2.8.3' } }],
     [app({ tag: 'v1.2.3' })],
   ])('%j is accepted', (raw) => {
-    expect(issuesOf(raw)).toEqual([]);
+    expect(problemsOf(raw)).toEqual([]);
   });
 });

@@ -7,24 +7,15 @@ import {
   NODE_SETUP_DEFAULTS,
   REGISTRY_DEFAULTS,
 } from '../lib/config/defaults';
-import { ConfigError } from '../lib/config/errors';
 import { loadConfig, validateWithOverrides } from '../lib/config/load';
 import { validateConfig } from '../lib/config/validate';
 import { projectRoot } from '../lib/project-root';
 import { tempDir } from './support/synth';
+import { problemsOf } from './support/config-problems';
 
 const root = projectRoot();
 
 /** The messages of the issues a config has. */
-function problemsOf(raw: unknown, env: Record<string, string> = {}): string[] {
-  try {
-    validateWithOverrides(raw, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map((i) => i.message);
-    throw error;
-  }
-  return [];
-}
 
 describe('defaults', () => {
   test('are the DEFAULTS of lib/config/defaults.ts: an empty config takes every one', () => {
