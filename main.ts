@@ -1,13 +1,13 @@
 import { assertNoPlaceholderIn } from './lib/apps/image-placeholder';
 import { buildApp } from './lib/build-app';
-import { reportFailure, reportStreamFailure } from './lib/cli-errors';
+import { reportFailure, reportStreamFailure } from './lib/cli/cli-errors';
 import { loadConfig } from './lib/config/load';
-import { assertOneOwnerPerObject } from './lib/object-owners';
+import { assertOneOwnerPerObject } from './lib/k8s/object-owners';
 import { loadServiceLookup } from './lib/discovery/load-service-lookup';
-import { useFastYaml } from './lib/fast-yaml';
-import { resolveRegistryAddress } from './lib/resolve-registry-address';
-import { synthOnce } from './lib/synth-once';
-import { outputFolderOf, renderManifestStream, writeOutput } from './lib/write-manifests';
+import { useFastYaml } from './lib/output/fast-yaml';
+import { resolveRegistryAddress } from './lib/discovery/resolve-registry-address';
+import { synthOnce } from './lib/output/synth-once';
+import { outputFolderOf, renderManifestStream, writeOutput } from './lib/output/write-manifests';
 
 const toStdout = process.argv.includes('--stdout');
 

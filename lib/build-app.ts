@@ -1,13 +1,13 @@
 import { App, type Chart } from 'cdk8s';
 import { AppNamespaceChart } from './apps/app-namespace-chart';
 import type { AppConfig, SynthConfig } from './config/types';
-import type { RegistryAddress } from './registry-address';
+import type { RegistryAddress } from './registry/registry-address';
 import { readAgentBundle } from './node-setup/agent-bundle';
 import { NodeSetupChart } from './node-setup/node-setup-chart';
 import { DeliveryChart } from './delivery/delivery-chart';
 import { applySyncWave } from './delivery/sync-waves';
 import { RegistryChart } from './registry/registry-chart';
-import { BUILT_IN_NAMESPACES } from './names';
+import { BUILT_IN_NAMESPACES } from './k8s/names';
 
 /**
  * All charts of the output. Chart dependencies make cdk8s number the files in apply order

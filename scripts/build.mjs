@@ -38,7 +38,7 @@ const doctor = await build({
 // `npm run push`: the writer's workload and port from the config.
 const pushTarget = await build({
   ...common,
-  entryPoints: [join(root, 'lib', 'push-target-cli.ts')],
+  entryPoints: [join(root, 'lib', 'cli', 'push-target-cli.ts')],
   outfile: join(out, 'push-target.js'),
   minify: true,
 });

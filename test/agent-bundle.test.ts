@@ -5,7 +5,7 @@ import { App, Yaml } from 'cdk8s';
 import { readAgentBundle } from '../lib/node-setup/agent-bundle';
 import { AGENT_KEY } from '../lib/node-setup/node-setup';
 import { NodeSetupChart } from '../lib/node-setup/node-setup-chart';
-import { pinnedRegistryAddress } from '../lib/registry-address';
+import { pinnedRegistryAddress } from '../lib/registry/registry-address';
 import { ROOT } from './support/run';
 import { configOf, find, tempDir, type Manifest } from './support/synth';
 

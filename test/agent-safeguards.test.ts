@@ -5,7 +5,7 @@ import { cleanupNodeSetup } from '../agent/cleanup';
 import { Refusal } from '../agent/decide';
 import { readAgentEnv } from '../agent/env';
 import { renderNodeSetupFiles } from '../lib/node-setup/node-plan';
-import { pinnedRegistryAddress } from '../lib/registry-address';
+import { pinnedRegistryAddress } from '../lib/registry/registry-address';
 import { ROOT } from './support/run';
 import { describeWithTools } from './support/real-tools';
 import { configOf, tempDir } from './support/synth';

@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { EXIT_CODES } from '../lib/cli-errors';
+import { EXIT_CODES } from '../lib/cli/cli-errors';
 import { CMP_NAME } from '../lib/delivery/argo-application';
 import { describeWithTools } from './support/real-tools';
 import { ROOT } from './support/run';

@@ -1,5 +1,5 @@
 import { Yaml } from 'cdk8s';
-import { registryAddress } from '../lib/registry-address';
+import { registryAddress } from '../lib/registry/registry-address';
 import { allObjects, configOf, find, synthCharts } from './support/synth';
 
 const seed = configOf();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError } from '../lib/config/errors';
 import { validateWithOverrides } from '../lib/config/load';
-import { projectRoot } from '../lib/project-root';
+import { projectRoot } from '../lib/cli/project-root';
 
 const root = projectRoot();
 const schema = JSON.parse(readFileSync(join(root, 'config', 'schema.json'), 'utf8'));

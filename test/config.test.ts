@@ -9,7 +9,7 @@ import {
 } from '../lib/config/defaults';
 import { loadConfig, validateWithOverrides } from '../lib/config/load';
 import { validateConfig } from '../lib/config/validate';
-import { projectRoot } from '../lib/project-root';
+import { projectRoot } from '../lib/cli/project-root';
 import { tempDir } from './support/synth';
 import { problemsOf } from './support/config-problems';
 

@@ -6,7 +6,7 @@ import { rulesForVersion, type ContainerdRules } from '../agent/containerd-rules
 import { NODE_SETUP_DEFAULTS, REGISTRY_DEFAULTS } from '../lib/config/defaults';
 import { PLAN_KEY } from '../lib/node-setup/contract';
 import { renderNodeSetupFiles, type NodePlan } from '../lib/node-setup/node-plan';
-import { pinnedRegistryAddress } from '../lib/registry-address';
+import { pinnedRegistryAddress } from '../lib/registry/registry-address';
 import { MemoryNode } from './support/memory-node';
 import { CONFIGS, SCENARIOS, type Series } from './real/node-matrix';
 

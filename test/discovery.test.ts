@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exitCodeOf } from '../lib/cli-errors';
+import { exitCodeOf } from '../lib/cli/cli-errors';
 import type { LookupResult } from '../lib/discovery/service-lookup';
-import { DiscoveryError, resolveRegistryAddress } from '../lib/resolve-registry-address';
+import { DiscoveryError, resolveRegistryAddress } from '../lib/discovery/resolve-registry-address';
 import { ApiServerStub, type StubAnswer } from './support/api-server-stub';
 import { requireTools } from './support/real-tools';
 import { fingerprint, runSynth, runSynthAsync } from './support/run';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { Yaml } from 'cdk8s';
-import { stringifyDocument, useFastYaml } from '../lib/fast-yaml';
+import { stringifyDocument, useFastYaml } from '../lib/output/fast-yaml';
 import { allObjects, configOf, synthCharts } from './support/synth';
 
 /** What cdk8s's `Yaml.stringify` writes for one document (node_modules/cdk8s/lib/yaml.js). */

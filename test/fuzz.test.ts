@@ -7,14 +7,14 @@ import fc from 'fast-check';
 import YAML, { parseAllDocuments } from 'yaml';
 import { buildApp } from '../lib/build-app';
 import { loadConfig } from '../lib/config/load';
-import { assertOneOwnerPerObject } from '../lib/object-owners';
+import { assertOneOwnerPerObject } from '../lib/k8s/object-owners';
 import { ConfigError } from '../lib/config/errors';
 import { validateWithOverrides } from '../lib/config/load';
 import type { SynthConfig } from '../lib/config/types';
 import { HostsTomlRefusal, renderHostsToml } from '../lib/node-setup/hosts-toml';
 import { LEGACY_KEY, renderNodeSetupFiles, type NodePlan } from '../lib/node-setup/node-plan';
 import { hostWithPort, parseIp } from '../lib/net/ip';
-import { pinnedRegistryAddress } from '../lib/registry-address';
+import { pinnedRegistryAddress } from '../lib/registry/registry-address';
 import { describeWithTools } from './support/real-tools';
 import { synthCharts, tempDir, type Manifest } from './support/synth';
 

@@ -1,4 +1,4 @@
-import { normalizeHostPath, refuseHostPath } from '../lib/host-paths';
+import { normalizeHostPath, refuseHostPath } from '../lib/node-setup/host-paths';
 
 describe('host paths are normalised, then checked', () => {
   test.each([

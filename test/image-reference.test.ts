@@ -4,7 +4,7 @@ import {
   isPinnedReference,
   isRepositoryPath,
   isTag,
-} from '../lib/image-reference';
+} from '../lib/k8s/image-reference';
 
 describe('image references', () => {
   test('formats host, repository, tag and digest', () => {

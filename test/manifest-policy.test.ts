@@ -1,6 +1,6 @@
 import { manifestProblems, objectIdentity, placeholderPaths } from '../lib/apps/manifest-policy';
 import { excerpt } from '../lib/config/excerpt';
-import { ownershipConflicts } from '../lib/object-owners';
+import { ownershipConflicts } from '../lib/k8s/object-owners';
 import { allObjects, configOf, synthCharts } from './support/synth';
 import { parseManifestText } from '../lib/apps/app-manifest';
 import type { ParsedManifest } from '../lib/config/types';

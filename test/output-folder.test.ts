@@ -12,7 +12,7 @@ import {
   refuseOutputFolder,
   renderOutputMarker,
 } from '../lib/output/output-folder';
-import { outputFolderOf, OutputWriteFailed, writeOutput } from '../lib/write-manifests';
+import { outputFolderOf, OutputWriteFailed, writeOutput } from '../lib/output/write-manifests';
 import { runBundleAsync, treeDigest } from './support/run';
 import { tempDir } from './support/synth';
 

@@ -1,4 +1,4 @@
-import { podSecurityViolations, podSpecPath } from '../lib/pod-security';
+import { podSecurityViolations, podSpecPath } from '../lib/k8s/pod-security';
 import { allObjects, configOf, find, synthCharts } from './support/synth';
 
 const objects = allObjects(

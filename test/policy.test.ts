@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { podSpecPath } from '../lib/pod-security';
-import { KUBE_LINTER_PREFIX } from '../lib/policy-exceptions';
+import { podSpecPath } from '../lib/k8s/pod-security';
+import { KUBE_LINTER_PREFIX } from '../lib/k8s/policy-exceptions';
 import { ROOT } from './support/run';
 import { allObjects, configOf, readManifestDir, synthCharts, type Manifest } from './support/synth';
 

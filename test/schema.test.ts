@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { projectRoot } from '../lib/project-root';
+import { projectRoot } from '../lib/cli/project-root';
 import { schemaProblems, KUBERNETES_128_KINDS } from './support/schema';
 import { allObjects, configOf, readManifestDir, synthCharts, type Manifest } from './support/synth';
 

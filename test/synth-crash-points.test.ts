@@ -14,7 +14,7 @@ import { tempDir } from './support/synth';
  */
 
 const describeReal = describeWithTools(['strace']);
-/** What a killed synth leaves beside the output, named with its PID (lib/write-manifests.ts). */
+/** What a killed synth leaves beside the output, named with its PID (lib/output/write-manifests.ts). */
 const LEFTOVER = /^\.dist[.-](synth-)?(staging|retired)-\d+$|^kustomization\.yaml\.synth-tmp-\d+$/;
 const RETIRED = /^\.dist[.-](synth-)?retired-\d+$/;
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
 import { buildApp } from '../lib/build-app';
-import { pinnedRegistryAddress } from '../lib/registry-address';
-import { synthOnce } from '../lib/synth-once';
+import { pinnedRegistryAddress } from '../lib/registry/registry-address';
+import { synthOnce } from '../lib/output/synth-once';
 import { fingerprint } from './support/run';
 import { configOf, tempDir } from './support/synth';
 

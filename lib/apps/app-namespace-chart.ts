@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { AppConfig } from '../config/types';
-import type { KubeNamespace } from '../k8s';
-import { podSecurityNamespace } from '../namespace';
-import type { RegistryAddress } from '../registry-address';
+import type { KubeNamespace } from '../k8s/types';
+import { podSecurityNamespace } from '../k8s/namespace';
+import type { RegistryAddress } from '../registry/registry-address';
 import { AppWorkload } from './app-workload';
 import { IncludedApp } from './included-app';
 

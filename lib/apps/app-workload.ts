@@ -1,12 +1,19 @@
 import { Construct } from 'constructs';
 import type { AppConfig } from '../config/types';
-import { IntOrString, KubeDeployment, Quantity, type Probe, type Volume, type VolumeMount } from '../k8s';
-import { ADDRESS_SOURCE_ANNOTATION, selectorLabels, workloadLabels } from '../labels';
-import { pullPolicyFor } from '../image-reference';
-import { exceptionAnnotations, type PolicyException } from '../policy-exceptions';
-import { appImageReference, type RegistryAddress } from '../registry-address';
-import { resourceRequirements } from '../resources';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security';
+import {
+  IntOrString,
+  KubeDeployment,
+  Quantity,
+  type Probe,
+  type Volume,
+  type VolumeMount,
+} from '../k8s/types';
+import { ADDRESS_SOURCE_ANNOTATION, selectorLabels, workloadLabels } from '../k8s/labels';
+import { pullPolicyFor } from '../k8s/image-reference';
+import { exceptionAnnotations, type PolicyException } from '../k8s/policy-exceptions';
+import { appImageReference, type RegistryAddress } from '../registry/registry-address';
+import { resourceRequirements } from '../k8s/resources';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s/security';
 
 export interface AppWorkloadProps {
   readonly app: AppConfig;

@@ -2,8 +2,8 @@ import { basename } from 'node:path';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { AppConfig } from '../config/types';
-import { ADDRESS_SOURCE_ANNOTATION } from '../labels';
-import { appImageReference, type RegistryAddress } from '../registry-address';
+import { ADDRESS_SOURCE_ANNOTATION } from '../k8s/labels';
+import { appImageReference, type RegistryAddress } from '../registry/registry-address';
 import { replacePlaceholder } from './image-placeholder';
 import { effectiveNamespace } from './manifest-policy';
 

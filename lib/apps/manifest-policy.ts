@@ -1,7 +1,7 @@
 import { excerpt } from '../config/excerpt';
 import type { AppConfig, ManifestDocument } from '../config/types';
-import { isDns1123Subdomain } from '../names';
-import { podSecurityViolations } from '../pod-security';
+import { isDns1123Subdomain } from '../k8s/names';
+import { podSecurityViolations } from '../k8s/pod-security';
 import { IMAGE_PLACEHOLDER } from './image-placeholder';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are read as loosely typed YAML */

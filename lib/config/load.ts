@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { MAX_YAML_ALIASES, readAppManifest } from '../apps/app-manifest';
-import { projectRoot } from '../project-root';
+import { projectRoot } from '../cli/project-root';
 import { checkAppManifests } from './app-manifests';
 import { ConfigError } from './errors';
 import { excerpt, typeName } from './excerpt';

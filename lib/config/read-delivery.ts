@@ -1,5 +1,5 @@
-import { isImageReference, isPinnedReference } from '../image-reference';
-import { isDns1123Label } from '../names';
+import { isImageReference, isPinnedReference } from '../k8s/image-reference';
+import { isDns1123Label } from '../k8s/names';
 import { DELIVERY_DEFAULTS } from './defaults';
 import type { Check, FieldReader } from './field-reader';
 import type { ArgoSource, DeliveryConfig } from './types';

@@ -1,5 +1,5 @@
-import { refuseHostPath } from '../host-paths';
-import { isDigest } from '../image-reference';
+import { refuseHostPath } from '../node-setup/host-paths';
+import { isDigest } from '../k8s/image-reference';
 import type { Check, FieldReader } from './field-reader';
 import type { NodeSetupConfig } from './types';
 

@@ -1,4 +1,4 @@
-import { isDns1123Label, isDns1123Subdomain } from '../names';
+import { isDns1123Label, isDns1123Subdomain } from '../k8s/names';
 import { REGISTRY_DEFAULTS, S3_DEFAULTS } from './defaults';
 import type { Check, FieldReader } from './field-reader';
 import type { BuilderPushConfig, RegistryConfig, S3StorageConfig } from './types';

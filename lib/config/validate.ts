@@ -1,12 +1,18 @@
-import { isDigest, isImageReference, isPinnedReference, isRepositoryPath, isTag } from '../image-reference';
-import { normalizeHostPath, refuseHostPath } from '../host-paths';
+import {
+  isDigest,
+  isImageReference,
+  isPinnedReference,
+  isRepositoryPath,
+  isTag,
+} from '../k8s/image-reference';
+import { normalizeHostPath, refuseHostPath } from '../node-setup/host-paths';
 import {
   BUILT_IN_NAMESPACES,
   isDns1123Label,
   isDns1123Subdomain,
   MAX_REGISTRY_NAME_LENGTH,
   serviceDnsName,
-} from '../names';
+} from '../k8s/names';
 import { hostsFileKey } from '../node-setup/configmap-keys';
 import { nodeSetupName } from '../node-setup/contract';
 import {
@@ -26,7 +32,7 @@ import {
   REGISTRY_DEFAULTS,
 } from './defaults';
 import { FieldReader, type Check, type ConfigIssue } from './field-reader';
-import { REGISTRY_NAMESPACE_POD_SECURITY } from '../pod-security';
+import { REGISTRY_NAMESPACE_POD_SECURITY } from '../k8s/pod-security';
 import { readDelivery } from './read-delivery';
 import { NODE_ROLLOUT_KEYS, readNodeRollout } from './read-node-rollout';
 import { checkReplicas, MAX_REGISTRY_REPLICAS, readBuilderPush, readS3Storage } from './read-scale-out';

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { DeliveryConfig, RegistryConfig } from '../config/types';
-import type { RegistryAddress } from '../registry-address';
+import type { RegistryAddress } from '../registry/registry-address';
 import { ArgoApplication } from './argo-application';
 import { RegistrySmokeTest } from './registry-smoke-test';
 

@@ -4,7 +4,7 @@ import { KUSTOMIZATION_HEADER } from '../output/output-folder';
 /**
  * A kustomization listing the given files of the output folder, in apply order; pure. It lives
  * beside the folder, not in it: `kubectl apply -f dist/` reads every file there as a manifest.
- * Synth writes it together with the folder (lib/write-manifests.ts).
+ * Synth writes it together with the folder (lib/output/write-manifests.ts).
  */
 export function renderKustomization(folder: string, files: readonly string[]): string {
   return (

@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
-import { pullPolicyFor } from '../image-reference';
-import { KubeJob } from '../k8s';
-import { exceptionAnnotations, type PolicyException } from '../policy-exceptions';
-import { workloadLabels } from '../labels';
-import { resourceRequirements } from '../resources';
-import type { RegistryAddress } from '../registry-address';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security';
+import { pullPolicyFor } from '../k8s/image-reference';
+import { KubeJob } from '../k8s/types';
+import { exceptionAnnotations, type PolicyException } from '../k8s/policy-exceptions';
+import { workloadLabels } from '../k8s/labels';
+import { resourceRequirements } from '../k8s/resources';
+import type { RegistryAddress } from '../registry/registry-address';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s/security';
 
 const SMOKE_TEST_EXCEPTIONS: readonly PolicyException[] = [
   {

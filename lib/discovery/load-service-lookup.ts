@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { projectRoot } from '../project-root';
+import { projectRoot } from '../cli/project-root';
 import type { LookupRequest, LookupResult } from './service-lookup';
 
 export type ServiceLookup = (request: LookupRequest) => Promise<LookupResult>;

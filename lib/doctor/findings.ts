@@ -1,6 +1,6 @@
 import type { SynthConfig } from '../config/types';
 import { nodeSetupName } from '../node-setup/contract';
-import { appImageReference, type RegistryAddress } from '../registry-address';
+import { appImageReference, type RegistryAddress } from '../registry/registry-address';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- live objects are read as the API returns them */
 

@@ -1,9 +1,9 @@
 // `npm run doctor`: compares the live cluster with the config, the seed's verification section made real.
-import { cliFailure } from '../cli-errors';
+import { cliFailure } from '../cli/cli-errors';
 import { loadConfig } from '../config/load';
 import { loadKubeConfig } from '../discovery/kube-config';
 import { lookupServiceClusterIp } from '../discovery/service-lookup';
-import { DiscoveryError, resolveRegistryAddress } from '../resolve-registry-address';
+import { DiscoveryError, resolveRegistryAddress } from '../discovery/resolve-registry-address';
 import { diagnose } from './findings';
 import { readClusterState } from './read-cluster';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../project-root';
+import { projectRoot } from '../cli/project-root';
 
 /** The node agent as `scripts/build.mjs` bundled it from agent/: the bytes that ship and that tests run. */
 export function readAgentBundle(root: string = projectRoot()): string {

@@ -1,5 +1,5 @@
 import type { NodeSetupConfig } from '../config/types';
-import { withDigest } from '../image-reference';
+import { withDigest } from '../k8s/image-reference';
 
 /**
  * The node-setup images as the DaemonSet names them. With `imageRegistry`, each comes from that

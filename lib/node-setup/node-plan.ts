@@ -1,5 +1,5 @@
 import type { NodeSetupConfig } from '../config/types';
-import type { RegistryAddress } from '../registry-address';
+import type { RegistryAddress } from '../registry/registry-address';
 import { hostsFileKey } from './configmap-keys';
 import { LEGACY_KEY, PLAN_KEY } from './contract';
 import { plainHttpHostsFile, renderHostsToml } from './hosts-toml';

@@ -8,12 +8,12 @@ import {
   type EnvVar,
   type VolumeMount,
   type Volume,
-} from '../k8s';
-import { ADDRESS_SOURCE_ANNOTATION, selectorLabels, workloadLabels } from '../labels';
-import type { RegistryAddress } from '../registry-address';
-import { exceptionAnnotations, type PolicyException } from '../policy-exceptions';
-import { resourceRequirements } from '../resources';
-import { restrictedContainerSecurityContext } from '../security';
+} from '../k8s/types';
+import { ADDRESS_SOURCE_ANNOTATION, selectorLabels, workloadLabels } from '../k8s/labels';
+import type { RegistryAddress } from '../registry/registry-address';
+import { exceptionAnnotations, type PolicyException } from '../k8s/policy-exceptions';
+import { resourceRequirements } from '../k8s/resources';
+import { restrictedContainerSecurityContext } from '../k8s/security';
 import { configHash } from './config-hash';
 import {
   AGENT_DIR,

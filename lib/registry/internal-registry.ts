@@ -13,13 +13,13 @@ import {
   type DeploymentStrategy,
   type PodSpec,
   type Volume,
-} from '../k8s';
-import { ADDRESS_SOURCE_ANNOTATION, selectorLabels, workloadLabels } from '../labels';
+} from '../k8s/types';
+import { ADDRESS_SOURCE_ANNOTATION, selectorLabels, workloadLabels } from '../k8s/labels';
 import { configHash } from '../node-setup/config-hash';
 import { CONFIG_HASH_ANNOTATION } from '../node-setup/node-setup';
-import { exceptionAnnotations, type PolicyException } from '../policy-exceptions';
-import type { RegistryAddress } from '../registry-address';
-import { restrictedPodSecurityContext } from '../security';
+import { exceptionAnnotations, type PolicyException } from '../k8s/policy-exceptions';
+import type { RegistryAddress } from './registry-address';
+import { restrictedPodSecurityContext } from '../k8s/security';
 import { configKey, HTPASSWD_KEY, renderRegistryConfig } from './registry-config';
 import {
   CONFIG_VOLUME,

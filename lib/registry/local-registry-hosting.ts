@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { KubeConfigMap } from '../k8s';
-import { ADDRESS_SOURCE_ANNOTATION, MANAGED_BY } from '../labels';
-import type { RegistryAddress } from '../registry-address';
+import { KubeConfigMap } from '../k8s/types';
+import { ADDRESS_SOURCE_ANNOTATION, MANAGED_BY } from '../k8s/labels';
+import type { RegistryAddress } from './registry-address';
 
 export interface LocalRegistryHostingV1 {
   /** Where a developer pushes from outside the cluster. */

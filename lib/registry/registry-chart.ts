@@ -1,10 +1,10 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { RegistryConfig } from '../config/types';
-import type { RegistryAddress } from '../registry-address';
-import type { KubeNamespace } from '../k8s';
-import { podSecurityNamespace } from '../namespace';
-import { REGISTRY_NAMESPACE_POD_SECURITY } from '../pod-security';
+import type { RegistryAddress } from './registry-address';
+import type { KubeNamespace } from '../k8s/types';
+import { podSecurityNamespace } from '../k8s/namespace';
+import { REGISTRY_NAMESPACE_POD_SECURITY } from '../k8s/pod-security';
 import { InternalRegistry } from './internal-registry';
 import { LocalRegistryHosting } from './local-registry-hosting';
 

@@ -1,8 +1,8 @@
 import type { RegistryConfig } from '../config/types';
-import { pullPolicyFor, withDigest } from '../image-reference';
-import { IntOrString, type Container, type EnvVar, type Probe, type VolumeMount } from '../k8s';
-import { resourceRequirements } from '../resources';
-import { restrictedContainerSecurityContext } from '../security';
+import { pullPolicyFor, withDigest } from '../k8s/image-reference';
+import { IntOrString, type Container, type EnvVar, type Probe, type VolumeMount } from '../k8s/types';
+import { resourceRequirements } from '../k8s/resources';
+import { restrictedContainerSecurityContext } from '../k8s/security';
 import {
   CONFIG_FILE,
   configKey,

@@ -1,5 +1,5 @@
 import type { StorageConfig } from '../config/types';
-import type { Volume } from '../k8s';
+import type { Volume } from '../k8s/types';
 
 export const DATA_VOLUME = 'data';
 

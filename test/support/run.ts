@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG_FILE } from '../../lib/config/load';
-import { projectRoot } from '../../lib/project-root';
+import { projectRoot } from '../../lib/cli/project-root';
 
 export const ROOT = projectRoot();
 

@@ -8,9 +8,9 @@ import {
   KubePersistentVolumeClaim,
   KubePodDisruptionBudget,
   KubeService,
-} from '../../lib/k8s';
+} from '../../lib/k8s/types';
 import { join } from 'node:path';
-import { projectRoot } from '../../lib/project-root';
+import { projectRoot } from '../../lib/cli/project-root';
 import type { Manifest } from './synth';
 
 const SCHEMAS = join(projectRoot(), 'node_modules', 'kubernetes-models', '_schemas');

@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { buildApp } from '../../lib/build-app';
 import { validateWithOverrides, type Environment } from '../../lib/config/load';
 import type { SynthConfig } from '../../lib/config/types';
-import { pinnedRegistryAddress, type RegistryAddress } from '../../lib/registry-address';
+import { pinnedRegistryAddress, type RegistryAddress } from '../../lib/registry/registry-address';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are read as loosely typed YAML */
 export type Manifest = {

@@ -1,8 +1,8 @@
-import type { SynthConfig } from './config/types';
-import type { ServiceLookup } from './discovery/load-service-lookup';
-import type { LookupFailure, LookupResult } from './discovery/service-lookup';
-import { parseIp } from './net/ip';
-import { pinnedRegistryAddress, registryAddress, type RegistryAddress } from './registry-address';
+import type { SynthConfig } from '../config/types';
+import type { ServiceLookup } from './load-service-lookup';
+import type { LookupFailure, LookupResult } from './service-lookup';
+import { parseIp } from '../net/ip';
+import { pinnedRegistryAddress, registryAddress, type RegistryAddress } from '../registry/registry-address';
 
 /** Discovery failed where the config asked for `discover`; its exit code differs from a config error's. */
 export class DiscoveryError extends Error {

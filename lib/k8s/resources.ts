@@ -1,5 +1,5 @@
-import type { ResourceAmounts, ResourcesConfig } from './config/types';
-import { Quantity, type ResourceRequirements } from './k8s';
+import type { ResourceAmounts, ResourcesConfig } from '../config/types';
+import { Quantity, type ResourceRequirements } from './types';
 
 export function resourceRequirements(resources: ResourcesConfig): ResourceRequirements {
   const quantities = (amounts: ResourceAmounts) => ({

@@ -1,7 +1,7 @@
-import type { AppConfig, RegistryConfig } from './config/types';
-import { formatImageReference } from './image-reference';
-import { serviceDnsName } from './names';
-import { hostWithPort } from './net/ip';
+import type { AppConfig, RegistryConfig } from '../config/types';
+import { formatImageReference } from '../k8s/image-reference';
+import { serviceDnsName } from '../k8s/names';
+import { hostWithPort } from '../net/ip';
 
 /** Where the registry's ClusterIP came from; recorded in the output. */
 export type AddressSource = 'pinned' | 'discovered';

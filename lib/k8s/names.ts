@@ -1,4 +1,4 @@
-import { nodeSetupName } from './node-setup/contract';
+import { nodeSetupName } from '../node-setup/contract';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

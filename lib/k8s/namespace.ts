@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
-import type { PodSecurityLevel } from './config/types';
-import { KubeNamespace } from './k8s';
+import type { PodSecurityLevel } from '../config/types';
+import { KubeNamespace } from './types';
 import { MANAGED_BY } from './labels';
 
 /** A Namespace that enforces (and warns at) one Pod Security level. */

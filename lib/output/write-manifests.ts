@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { renderKustomization } from './delivery/kustomization';
+import { renderKustomization } from '../delivery/kustomization';
 import {
   isSynthKustomizationLeftover,
   leftoverForeignEntries,
@@ -27,8 +27,8 @@ import {
   renderOutputMarker,
   workNames,
   type PathFacts,
-} from './output/output-folder';
-import { projectRoot } from './project-root';
+} from './output-folder';
+import { projectRoot } from '../cli/project-root';
 
 /** The output folder (or the kustomization.yaml beside it) is not synth's to replace; nothing was touched. */
 export class OutputRefused extends Error {

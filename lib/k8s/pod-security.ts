@@ -1,4 +1,4 @@
-import type { PodSecurityLevel } from './config/types';
+import type { PodSecurityLevel } from '../config/types';
 
 /** Pod Security level of a registry namespace that synth creates: the node agent is privileged. */
 export const REGISTRY_NAMESPACE_POD_SECURITY: PodSecurityLevel = 'privileged';

@@ -1,4 +1,4 @@
-import type { PodSecurityContext, SecurityContext } from './k8s';
+import type { PodSecurityContext, SecurityContext } from './types';
 
 /** Pod-level settings that meet the Pod Security `restricted` profile. */
 export function restrictedPodSecurityContext(uid: number): PodSecurityContext {

@@ -1,7 +1,7 @@
 import { ApiObject, type App } from 'cdk8s';
-import { IncludedApp } from './apps/included-app';
-import { CLUSTER_SCOPED_KINDS, objectIdentity } from './apps/manifest-policy';
-import { ConfigError } from './config/errors';
+import { IncludedApp } from '../apps/included-app';
+import { CLUSTER_SCOPED_KINDS, objectIdentity } from '../apps/manifest-policy';
+import { ConfigError } from '../config/errors';
 
 /** An object of the output and what put it there, in words a reviewer finds in the config. */
 export interface OwnedObject {

@@ -1,8 +1,8 @@
 // `npm run push`'s question to the config: which workload runs the writer, in which namespace, on
 // which port. Prints `<namespace> <deployment/name> <port>`; exit 2 on a config error.
 import { cliFailure } from './cli-errors';
-import { loadConfig } from './config/load';
-import { pushTarget } from './registry/registry-roles';
+import { loadConfig } from '../config/load';
+import { pushTarget } from '../registry/registry-roles';
 
 try {
   const { namespace, workload, port } = pushTarget(loadConfig(process.env).config.registry);
