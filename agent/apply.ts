@@ -1,7 +1,8 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readIfExists, writeAtomically } from './atomic-file';
-import { CANDIDATE, validateWithContainerd } from './containerd-check';
+import { LEFTOVER } from './agent-file-names';
+import { validateWithContainerd } from './containerd-check';
 import { runCommand } from './containerd-host';
 import { rulesForVersion } from './containerd-rules';
 import { decideChanges } from './decide';
@@ -109,7 +110,7 @@ export function sweepStaleTemps(dirs: readonly string[]): void {
       continue;
     }
     for (const name of names) {
-      if (/^\..+\.tmp-\d+$/.test(name) || CANDIDATE.test(name)) rmSync(join(dir, name), { force: true });
+      if (LEFTOVER.test(name)) rmSync(join(dir, name), { force: true });
     }
   }
 }

@@ -8,7 +8,8 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { tempOf } from './agent-file-names';
 
 /** The file's text, or undefined when it does not exist. */
 export function readIfExists(path: string): string | undefined {
@@ -26,7 +27,7 @@ export function readIfExists(path: string): string | undefined {
  * flush the directory. A failed write (a full disk) removes the temporary file and leaves the target.
  */
 export function writeAtomically(path: string, content: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  const temp = tempOf(path, process.pid);
   let mode = 0o644;
   try {
     mode = statSync(path).mode & 0o7777;

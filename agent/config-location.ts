@@ -1,5 +1,7 @@
 import { posix } from 'node:path';
 import { parse } from '@iarna/toml';
+import { GlobError, globMatches, parseGlob } from './go-glob';
+import type { ImportUse } from './own-file-imports';
 import { Refusal } from './refusal';
 import type { NodeEntry, NodeFiles } from './node-files';
 
@@ -139,24 +141,42 @@ function expandImport(from: string, pattern: string, node: NodeFiles): string[] 
         `settings are in effect; ${EXTRA_PATHS_HINT(dir)}`,
     );
   }
-  const match = globRegExp(posix.basename(pattern));
-  return (names ?? []).filter((n) => match.test(n)).map((n) => posix.join(dir, n));
+  let glob;
+  try {
+    glob = parseGlob(posix.basename(pattern));
+  } catch (error) {
+    if (!(error instanceof GlobError)) throw error;
+    throw new Refusal(`${from}: imports ${error.message}; containerd would not start: fix the pattern`);
+  }
+  return (names ?? []).filter((n) => globMatches(glob, n)).map((n) => posix.join(dir, n));
 }
 
-/** Go's filepath.Match for one path element: `*`, `?`, `[…]` (no `/` inside). */
-function globRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) throw new Refusal(`imports pattern "${glob}" has an unclosed [`);
-      const body = glob.slice(i + 1, end).replace(/^\^/, '!');
-      re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
-      i = end;
-    } else re += c.replace(/[\\^$.|+(){}]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
+/**
+ * The `imports` entries of one config and what each resolves to today (links followed), for the
+ * check that none loads a file of the agent's. Never refuses: where the agent cannot expand an
+ * entry, the check still applies to its pattern.
+ */
+export function importUses(
+  from: string,
+  parsed: Readonly<Record<string, unknown>>,
+  node: NodeFiles,
+): ImportUse[] {
+  const imports = Array.isArray(parsed.imports) ? parsed.imports.filter((i) => typeof i === 'string') : [];
+  return (imports as string[]).map((pattern) => {
+    let paths: string[] = [];
+    try {
+      paths = expandImport(from, pattern, node);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+    }
+    const matches = paths.flatMap((path) => {
+      try {
+        return [path, locateFile(path, node).hostPath];
+      } catch (error) {
+        if (!(error instanceof Refusal)) throw error;
+        return [path];
+      }
+    });
+    return { from, pattern, matches: [...new Set(matches)] };
+  });
 }

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { posix } from 'node:path';
 import { parse } from '@iarna/toml';
+import { candidateIn } from './agent-file-names';
 import { writeAtomically } from './atomic-file';
 import { withImports } from './config-edit';
 import type { JsonMap } from './containerd-config';
@@ -12,17 +13,13 @@ import type { AgentEnv } from './env';
 import { Refusal } from './refusal';
 import { decodeText } from './text-encoding';
 
-/** Name of a candidate file: no `.toml` suffix, so that no `*.toml` import glob ever loads one. */
-export const candidateName = (pid: number) => `.internal-registry-candidate-${pid}`;
-export const CANDIDATE = /^\.internal-registry-candidate-\d+$/;
-
 /**
  * Asks the node's own containerd to load the file before and after the change (from candidate
  * files beside the real ones, the same paths both times) and checks the dumped values. A drop-in
  * is loaded through a candidate main config that imports the candidate in the drop-in's place.
  */
 export function validateWithContainerd(env: AgentEnv, changes: NodeChanges, rules: ContainerdRules): void {
-  const beside = (hostPath: string) => posix.join(posix.dirname(hostPath), candidateName(process.pid));
+  const beside = (hostPath: string) => candidateIn(posix.dirname(hostPath), process.pid);
   const written: string[] = [];
   const put = (hostPath: string, text: string) => {
     // Listed first: a failed flush of the folder comes after the rename (issue 13, crash points).

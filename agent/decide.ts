@@ -2,10 +2,11 @@ import { posix } from 'node:path';
 import { renderHostsToml, type HostEndpoint, type HostsFile } from '../lib/node-setup/hosts-toml';
 import type { NodePlan } from '../lib/node-setup/node-plan';
 import { editRegistryConfig, type RegistryEdit } from './config-edit';
-import { importedFiles, locateFile } from './config-location';
+import { importedFiles, importUses, locateFile } from './config-location';
 import { analyzeConfig, type ConfigAnalysis, type JsonMap, type RegistrySettings } from './containerd-config';
 import { REGISTRY_TABLE, type ContainerdRules } from './containerd-rules';
 import type { NodeFiles } from './node-files';
+import { importConflicts, type AgentLayout } from './own-file-imports';
 import { Refusal } from './refusal';
 import { decodeText, encodeText, PLAIN, type TextForm } from './text-encoding';
 import { formatKeyPath } from './toml-text';
@@ -68,9 +69,33 @@ const LEFT = 'the containerd config was left as it is';
  * to do. Pure: everything it reads comes through `node`.
  */
 export function decideChanges(input: DecideInput, node: NodeFiles): NodeChanges {
-  const target = findTarget(input, node);
+  const main = locateFile(input.configPath, node);
+  const mainTarget = readTarget(
+    main.hostPath,
+    main.entry.kind === 'file' ? main.entry.text : undefined,
+    input.rules,
+    'main',
+  );
+  // Before following the imports: a glob over the agent's own files would make it read them as drop-ins.
+  const current = mainTarget.config.registry.configPath?.split(':').filter((d) => d !== '') ?? [];
+  const hostsDirs = input.plan.mode === 'legacy' ? [] : [input.plan.hostsDir, ...current];
+  refuseOwnFileImports(input, node, mainTarget, {
+    configFile: main.hostPath,
+    edited: [main.hostPath],
+    hostsDirs,
+    hostsFiles: hostsDirs.flatMap((dir) =>
+      planHostsFiles(input.plan, input.files, dir).map((f) => f.hostPath),
+    ),
+  });
+  const target = findTarget(input, node, main, mainTarget);
   const partial =
     input.plan.mode === 'legacy' ? decideLegacy(target, input) : decideHostsDir(target, input, node);
+  refuseOwnFileImports(input, node, mainTarget, {
+    configFile: main.hostPath,
+    edited: [main.hostPath, target.path],
+    hostsDirs: partial.hostsDir === undefined ? [] : [partial.hostsDir],
+    hostsFiles: partial.hostsFiles.map((f) => f.hostPath),
+  });
   const edit = applyEdit(target, partial.edit, input.rules);
   return {
     configFile: target.path,
@@ -115,15 +140,28 @@ function refuseIndirectPath(hostPath: string, node: NodeFiles): void {
   });
 }
 
+/**
+ * Refuses a config whose `imports` would load a file the agent writes or keeps (its backup, state,
+ * temporary and candidate files, the config itself, the hosts dir): see own-file-imports.ts.
+ */
+function refuseOwnFileImports(
+  input: DecideInput,
+  node: NodeFiles,
+  main: Target,
+  layout: Omit<AgentLayout, 'configPath'>,
+): void {
+  const uses = importUses(input.configPath, main.config.parsed, node);
+  const conflicts = importConflicts(uses, { configPath: posix.normalize(input.configPath), ...layout });
+  if (conflicts.length > 0) throw new Refusal(`${LEFT}: ${conflicts.join('; ')}`);
+}
+
 /** The file whose registry table is in effect, read and analysed. */
-function findTarget(input: DecideInput, node: NodeFiles): Target {
-  const main = locateFile(input.configPath, node);
-  const mainTarget = readTarget(
-    main.hostPath,
-    main.entry.kind === 'file' ? main.entry.text : undefined,
-    input.rules,
-    'main',
-  );
+function findTarget(
+  input: DecideInput,
+  node: NodeFiles,
+  main: ReturnType<typeof locateFile>,
+  mainTarget: Target,
+): Target {
   if (!input.rules.importsReplacePluginTables || mainTarget.config.registry.version !== 2) return mainTarget;
   const criKey = REGISTRY_TABLE[2].slice(0, 2);
   const imports = importedFiles(input.configPath, mainTarget.config.parsed, node);

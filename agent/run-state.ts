@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { backupOf, stateOf } from './agent-file-names';
 import { readIfExists, writeAtomically } from './atomic-file';
+
+export { backupOf };
 
 /** What the agent keeps beside the node's config, for the next run and for cleanup. */
 export interface AgentState {
@@ -22,13 +24,8 @@ export const sha256 = (text: string) => createHash('sha256').update(text).digest
 export function stateFiles(configLocal: string): { backup: string; state: string } {
   return {
     backup: backupOf(configLocal),
-    state: join(dirname(configLocal), `.${basename(configLocal)}.internal-registry.json`),
+    state: stateOf(configLocal),
   };
-}
-
-/** The backup beside an edited file (it never matches a `*.toml` import glob). */
-export function backupOf(fileLocal: string): string {
-  return `${fileLocal}.internal-registry.bak`;
 }
 
 export function readState(stateFile: string): AgentState | undefined {
