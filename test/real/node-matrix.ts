@@ -447,6 +447,24 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    id: 'imports-own-files',
+    title: 'imports = ["/etc/containerd/*.bak"], a glob over the agent’s backup',
+    files: file('imports-own-files.toml'),
+    outcome: () =>
+      refused(
+        /\/etc\/containerd\/config\.toml imports "\/etc\/containerd\/\*\.bak", which matches \/etc\/containerd\/config\.toml\.internal-registry\.bak \(the agent's backup .*move the drop-ins into a folder of their own/,
+      ),
+  },
+  {
+    id: 'imports-everything',
+    title: 'imports = ["/etc/containerd/*"], a glob over the config itself and every file of the agent’s',
+    files: file('imports-everything.toml'),
+    outcome: () =>
+      refused(
+        /imports "\/etc\/containerd\/\*", which matches \/etc\/containerd\/config\.toml \(the config itself\).*move the drop-ins into a folder of their own.*imports = \["\/etc\/containerd\/conf\.d\/\*\.toml"\]/,
+      ),
+  },
+  {
     id: 'legacy-auth',
     title: 'legacy mirrors and configs.tls next to configs."registry-1.docker.io".auth',
     files: file('legacy-auth.toml'),
