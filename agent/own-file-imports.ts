@@ -126,7 +126,7 @@ function firstConflict(
     const found = [...files, ...leftoversIn(posix.dirname(match))].find((f) =>
       globMatchesTemplate(literal, f.path),
     );
-    if (found) return { file: found };
+    if (found) return { file: { path: match, what: found.what } };
   }
   for (const pattern of patternsOf(use)) {
     let glob;

@@ -310,6 +310,92 @@ describe('decideChanges: refusals name the file, the cause and the fix (hostile 
   });
 });
 
+describe('decideChanges: imports that would load the agent’s own files are refused before anything else', () => {
+  const base = '/etc/containerd';
+  const v2 = 'version = 2\n';
+  const cri = `${v2}[plugins."io.containerd.grpc.v1.cri"]\n  sandbox_image = "x"\n`;
+  const state = JSON.stringify({ configExisted: true, hostsFiles: {} });
+  const cases: Array<[string, (n: MemoryNode) => MemoryNode, Series, RegExp]> = [
+    [
+      'a glob over everything, with the state file of an earlier run (was: "not valid TOML")',
+      (n) =>
+        n
+          .file(CONFIG, `${v2}imports = ["/etc/containerd/*"]\n`)
+          .file(`${base}/.config.toml.internal-registry.json`, state),
+      '1.7',
+      /imports "\/etc\/containerd\/\*", which matches \/etc\/containerd\/\.config\.toml\.internal-registry\.json \(the agent's state file\)/,
+    ],
+    [
+      'a drop-in glob over the backup of an earlier run (was: the backup edited as the drop-in)',
+      (n) =>
+        n
+          .file(CONFIG, `${v2}imports = ["/etc/containerd/conf.d/*"]\n`)
+          .file(`${base}/conf.d/10-cri.toml`, cri)
+          .file(`${base}/conf.d/10-cri.toml.internal-registry.bak`, cri),
+      '1.6',
+      /matches \/etc\/containerd\/conf\.d\/10-cri\.toml\.internal-registry\.bak \(a backup the agent made\).*narrow the pattern to "\/etc\/containerd\/conf\.d\/\*\.toml"/,
+    ],
+    [
+      'a drop-in glob over the folder of the CRI drop-in the agent would edit (1.x)',
+      (n) =>
+        n
+          .file(CONFIG, `${v2}imports = ["/etc/containerd/conf.d/*"]\n`)
+          .file(`${base}/conf.d/10-cri.toml`, cri),
+      '1.7',
+      /conf\.d\/\.10-cri\.toml\.tmp-<pid> \(the temporary file the agent writes \/etc\/containerd\/conf\.d\/10-cri\.toml through\)/,
+    ],
+    [
+      'a glob over backups on 2.x',
+      (n) => n.file(CONFIG, `${v2}imports = ["/etc/containerd/*.bak"]\n`),
+      '2.1',
+      /agent's backup/,
+    ],
+    [
+      'a drop-in that is a symlink to the config',
+      (n) =>
+        n
+          .file(CONFIG, `${v2}imports = ["/etc/containerd/conf.d/*.toml"]\n`)
+          .link(`${base}/conf.d/a.toml`, CONFIG),
+      '2.1',
+      /matches \/etc\/containerd\/config\.toml \(the config itself\)/,
+    ],
+    [
+      'the hosts dir config_path names (not the default one)',
+      (n) =>
+        n.file(
+          CONFIG,
+          `${v2}imports = ["/etc/containerd/registries.d/*/*"]\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/registries.d"\n`,
+        ),
+      '1.6',
+      /registries\.d\/192\.0\.2\.10:5000\/hosts\.toml \(a hosts file\)/,
+    ],
+    [
+      'a glob that containerd would refuse',
+      (n) => n.file(CONFIG, `${v2}imports = ["/etc/containerd/[*.toml"]\n`),
+      '2.1',
+      /is not a valid pattern/,
+    ],
+  ];
+  test.each(cases)('%s', (_name, setup, series, reason) => {
+    const node = setup(new MemoryNode());
+    const before = JSON.stringify([...node.entries]);
+    const message = refusal(() => decide(node, series));
+    expect(message).toMatch(
+      /^the containerd config was left as it is: \/etc\/containerd\/config\.toml imports "/,
+    );
+    expect(message).toMatch(reason);
+    expect(JSON.stringify([...node.entries])).toBe(before);
+  });
+
+  test('a drop-in folder of its own is followed as before (1.x edits the CRI drop-in there)', () => {
+    const node = new MemoryNode()
+      .file(CONFIG, `${v2}imports = ["/etc/containerd/conf.d/*.toml"]\n`)
+      .file(`${base}/conf.d/10-cri.toml`, cri);
+    expect(decide(node, '1.7').configFile).toBe(`${base}/conf.d/10-cri.toml`);
+    expect(decide(node, '2.1').configFile).toBe(CONFIG);
+  });
+});
+
 describe('rulesForVersion', () => {
   test.each([
     ['containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3', '1.6', 2],
