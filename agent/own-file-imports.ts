@@ -81,9 +81,9 @@ const escape = (path: string) => path.replace(/[\\*?[]/g, '\\$&');
 
 /**
  * The patterns an import stands for, as globs over absolute paths. Like containerd: a `*` makes it
- * a glob (Go's filepath.Glob), anything else is one path; a relative path is relative to the
- * importing file's folder (1.7, 2.x) or to containerd's working directory (1.6 globs; `/` under
- * systemd). 1.7 and 2.x clean the path first (`..` is lexical), as posix.normalize does.
+ * a glob (Go's filepath.Glob), anything else is one path, relative to the importing file's folder.
+ * A relative glob is read both ways: 2.x cleans it and joins it to that folder (resolveImports in
+ * its config loader), 1.x globs it as written, from its working directory (`/` under systemd).
  */
 function patternsOf(use: ImportUse): string[] {
   const { from, pattern } = use;
