@@ -9,10 +9,12 @@
  * characters but `/`", so that a glob can be checked against every name a later run may use.
  */
 
+// Control characters no path holds; built at run time, since esbuild would print them raw into the
+// bundle and the ConfigMap could no longer hold it as a YAML block.
 /** In a name template: one or more decimal digits (a process id). */
-export const ANY_PID = '\u0000';
+export const ANY_PID = String.fromCharCode(0);
 /** In a name template: one or more characters of a file name (printable ASCII, never `/`). */
-export const ANY_NAME = '\u0001';
+export const ANY_NAME = String.fromCharCode(1);
 
 interface Token {
   /** Matches zero or more characters (a `*`), else exactly one. */
