@@ -152,31 +152,47 @@ function expandImport(from: string, pattern: string, node: NodeFiles): string[] 
 }
 
 /**
- * The `imports` entries of one config and what each resolves to today (links followed), for the
- * check that none loads a file of the agent's. Never refuses: where the agent cannot expand an
- * entry, the check still applies to its pattern.
+ * The `imports` entries of a config and of every file it imports (as containerd follows them), and
+ * what each resolves to today (links followed), for the check that none loads a file of the
+ * agent's. Never refuses: where the agent cannot expand or read an entry, the check still applies
+ * to its pattern.
  */
 export function importUses(
-  from: string,
-  parsed: Readonly<Record<string, unknown>>,
+  configPath: string,
+  parsedMain: Readonly<Record<string, unknown>>,
   node: NodeFiles,
 ): ImportUse[] {
-  const imports = Array.isArray(parsed.imports) ? parsed.imports.filter((i) => typeof i === 'string') : [];
-  return (imports as string[]).map((pattern) => {
-    let paths: string[] = [];
-    try {
-      paths = expandImport(from, pattern, node);
-    } catch (error) {
-      if (!(error instanceof Refusal)) throw error;
-    }
-    const matches = paths.flatMap((path) => {
-      try {
-        return [path, locateFile(path, node).hostPath];
-      } catch (error) {
-        if (!(error instanceof Refusal)) throw error;
-        return [path];
+  const uses: ImportUse[] = [];
+  const seen = new Set([configPath]);
+  const queue = [{ from: configPath, parsed: parsedMain }];
+  while (queue.length > 0) {
+    const { from, parsed } = queue.shift()!;
+    const imports = Array.isArray(parsed.imports) ? parsed.imports.filter((i) => typeof i === 'string') : [];
+    for (const pattern of imports as string[]) {
+      const matches = new Set<string>();
+      for (const path of tryOr(() => expandImport(from, pattern, node), [])) {
+        matches.add(path);
+        const located = tryOr(() => locateFile(path, node), undefined);
+        if (located === undefined) continue;
+        matches.add(located.hostPath);
+        if (seen.has(path) || located.entry.kind !== 'file') continue;
+        seen.add(path);
+        const text = located.entry.text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+        const child = tryOr(() => parse(text) as Record<string, unknown>, undefined);
+        if (child) queue.push({ from: path, parsed: child });
       }
-    });
-    return { from, pattern, matches: [...new Set(matches)] };
-  });
+      uses.push({ from, pattern, matches: [...matches] });
+    }
+  }
+  return uses;
+}
+
+/** The value, or `fallback` where computing it refuses (or the TOML parser throws). */
+function tryOr<T, F>(compute: () => T, fallback: F): T | F {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof Refusal || (error as Error).name === 'TomlError') return fallback;
+    throw error;
+  }
 }

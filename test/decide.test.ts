@@ -370,6 +370,15 @@ describe('decideChanges: imports that would load the agent’s own files are ref
       /registries\.d\/192\.0\.2\.10:5000\/hosts\.toml \(a hosts file\)/,
     ],
     [
+      'a glob in a drop-in (containerd follows imports of imports)',
+      (n) =>
+        n
+          .file(CONFIG, `${v2}imports = ["/etc/containerd/conf.d/*.toml"]\n`)
+          .file(`${base}/conf.d/a.toml`, `${v2}imports = ["../*.bak"]\n`),
+      '2.1',
+      /conf\.d\/a\.toml imports "\.\.\/\*\.bak", which matches \/etc\/containerd\/config\.toml\.internal-registry\.bak/,
+    ],
+    [
       'a glob that containerd would refuse',
       (n) => n.file(CONFIG, `${v2}imports = ["/etc/containerd/[*.toml"]\n`),
       '2.1',
@@ -381,7 +390,7 @@ describe('decideChanges: imports that would load the agent’s own files are ref
     const before = JSON.stringify([...node.entries]);
     const message = refusal(() => decide(node, series));
     expect(message).toMatch(
-      /^the containerd config was left as it is: \/etc\/containerd\/config\.toml imports "/,
+      /^the containerd config was left as it is: \/etc\/containerd\/(config|conf\.d\/a)\.toml imports "/,
     );
     expect(message).toMatch(reason);
     expect(JSON.stringify([...node.entries])).toBe(before);
