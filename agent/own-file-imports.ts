@@ -82,8 +82,9 @@ const escape = (path: string) => path.replace(/[\\*?[]/g, '\\$&');
 /**
  * The patterns an import stands for, as globs over absolute paths. Like containerd: a `*` makes it
  * a glob (Go's filepath.Glob), anything else is one path, relative to the importing file's folder.
- * A relative glob is read both ways: 2.x cleans it and joins it to that folder (resolveImports in
- * its config loader), 1.x globs it as written, from its working directory (`/` under systemd).
+ * A relative glob is read both ways: 1.7 and 2.x clean it and join it to that folder (resolveImports
+ * in the config loader; measured on 1.7.24 and 2.1.9), 1.6 globs it as written, from its working
+ * directory (`/` under systemd).
  */
 function patternsOf(use: ImportUse): string[] {
   const { from, pattern } = use;
