@@ -31,10 +31,26 @@ function markerFiles(text: string): Set<string> | undefined {
   );
 }
 
-/** One entry of a folder as `lstat` saw it. */
+/** One entry of a folder as `lstat` saw it; `name` is a path (`east/manifests`) below a listed folder. */
 export interface FolderEntry {
   readonly name: string;
   readonly isFile: boolean;
+  /** A real folder (not a link to one). */
+  readonly isFolder?: boolean;
+}
+
+/**
+ * The folders a marker's list implies (`east`, `east/manifests` for `east/manifests/x.k8s.yaml`):
+ * with many clusters (issue 11) synth writes a folder per cluster. A reader descends only into these.
+ */
+export function markerFolders(marker: string | undefined): Set<string> {
+  const folders = new Set<string>();
+  const listed = marker === undefined ? undefined : markerFiles(marker);
+  for (const file of listed ?? []) {
+    const parts = file.split('/');
+    for (let depth = 1; depth < parts.length; depth++) folders.add(parts.slice(0, depth).join('/'));
+  }
+  return folders;
 }
 
 /** What the filesystem says about a path, read with `lstat` (a link is never followed). */
@@ -49,9 +65,11 @@ export type PathFacts =
  */
 export function foreignEntries(entries: readonly FolderEntry[], marker: string | undefined): string[] {
   const listed = marker === undefined ? undefined : markerFiles(marker);
+  const folders = markerFolders(marker);
   return entries
     .filter((entry) => {
       if (entry.name === OUTPUT_MARKER) return listed === undefined;
+      if (entry.isFolder && folders.has(entry.name)) return false;
       if (!entry.isFile) return true;
       return listed ? !listed.has(entry.name) : !SYNTH_FILE.test(entry.name);
     })
@@ -140,9 +158,11 @@ export function leftoverForeignEntries(
 ): string[] {
   if (marker === undefined || !startsAsSynth(marker, MARKER_HEADER)) return foreignEntries(entries, marker);
   const listed = markerFiles(marker) ?? new Set<string>();
+  const folders = markerFolders(marker);
   return entries
     .filter((entry) => {
       if (entry.name === OUTPUT_MARKER) return !entry.isFile;
+      if (entry.isFolder && folders.has(entry.name)) return false;
       return !entry.isFile || !(listed.has(entry.name) || SYNTH_FILE.test(entry.name));
     })
     .map((entry) => entry.name);

@@ -1,0 +1,41 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SynthConfig } from '../config/types';
+import { APPLICATION_SET_FILE, applicationSetOf } from '../delivery/application-set';
+import { renderKustomization } from '../delivery/kustomization';
+import type { RegistryAddress } from '../registry/registry-address';
+
+/**
+ * The folder of a cluster's manifests inside its output folder. The kustomization sits beside it,
+ * not in it: `kubectl apply -f dist/<cluster>/manifests/` reads every file there as a manifest.
+ */
+export const CLUSTER_MANIFESTS = 'manifests';
+
+export interface ClusterToWrite {
+  readonly name: string;
+  readonly config: SynthConfig;
+  readonly address: RegistryAddress;
+}
+
+/**
+ * Writes every cluster into `dir` (a staging folder): `<cluster>/manifests/NNNN-*.k8s.yaml`,
+ * `<cluster>/kustomization.yaml`, and the ApplicationSet at the top when asked for. The single
+ * Application is left out of each cluster: the ApplicationSet makes one per cluster (issue 11).
+ */
+export function writeClusterOutput(
+  dir: string,
+  folder: string,
+  clusters: readonly ClusterToWrite[],
+  synthesize: (config: SynthConfig, address: RegistryAddress, dir: string) => void,
+): void {
+  const applicationSet = applicationSetOf(clusters, folder);
+  for (const { name, config, address } of clusters) {
+    const manifests = join(dir, name, CLUSTER_MANIFESTS);
+    mkdirSync(manifests, { recursive: true });
+    const argoApplication = { ...config.delivery.argoApplication, enabled: false };
+    synthesize({ ...config, delivery: { ...config.delivery, argoApplication } }, address, manifests);
+    const files = readdirSync(manifests).sort();
+    writeFileSync(join(dir, name, 'kustomization.yaml'), renderKustomization(CLUSTER_MANIFESTS, files));
+  }
+  if (applicationSet !== undefined) writeFileSync(join(dir, APPLICATION_SET_FILE), applicationSet);
+}
