@@ -8,7 +8,7 @@ import { loadServiceLookup } from './lib/discovery/load-service-lookup';
 import { useFastYaml } from './lib/output/fast-yaml';
 import { resolveRegistryAddress } from './lib/discovery/resolve-registry-address';
 import { synthOnce } from './lib/output/synth-once';
-import { writeClusterOutput, type ClusterToWrite } from './lib/output/cluster-output';
+import { inClusterAsync, writeClusterOutput, type ClusterToWrite } from './lib/output/cluster-output';
 import { outputFolderOf, renderManifestStream, writeOutput } from './lib/output/write-manifests';
 import type { RegistryAddress } from './lib/registry/registry-address';
 
@@ -44,8 +44,10 @@ async function main(): Promise<void> {
   for (const { name, loaded } of set.clusters) {
     const warnFor = (message: string) => warn(`${name}: ${message}`);
     loaded.warnings.forEach(warnFor);
-    const address = await resolveRegistryAddress(loaded.config, process.env, loadServiceLookup, warnFor);
-    clusters.push({ name, config: loaded.config, address });
+    const address = await inClusterAsync(loaded.source, () =>
+      resolveRegistryAddress(loaded.config, process.env, loadServiceLookup, warnFor),
+    );
+    clusters.push({ name, source: loaded.source, config: loaded.config, address });
   }
   writeOutput(
     outputFolderOf(process.env),
