@@ -198,6 +198,15 @@ describe('a config with clusters/ synthesizes one output folder per cluster', ()
     },
   );
 
+  test.each(oneClusterRefusals)(
+    'npm run doctor refuses %s with exit 2 before reading any cluster',
+    async (_n, env, message) => {
+      const result = await runBundleAsync('doctor.js', envOf(repo, env));
+      expect(result).toMatchObject({ status: 2, stdout: '' });
+      expect(result.stderr).toMatch(new RegExp(`^doctor: [\\s\\S]*${message.source}`));
+    },
+  );
+
   test('npm run push’s config question answers for the selected cluster', async () => {
     const named = makeRepo();
     writeFileSync(
@@ -392,7 +401,8 @@ const classes: Record<string, Case[]> = {
       setup: cluster(
         'apps:\n  - {name: internal-registry, namespace: kube-system, image: x, podSecurity: privileged}\n',
       ),
-      message: /clusters\/west\.yaml over /,
+      message:
+        /clusters\/west\.yaml over [\s\S]*apps\[0\]\.name: 'internal-registry' is taken by the registry/,
     },
     {
       name: 'two bad clusters, both named',

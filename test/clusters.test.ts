@@ -2,6 +2,8 @@ import { parse } from 'yaml';
 import { judgeClusterEntries, refuseUnselectedOverrides, type ClusterEntry } from '../lib/config/clusters';
 import { layerConfig } from '../lib/config/layer';
 import { applicationSetOf, renderApplicationSet } from '../lib/delivery/application-set';
+import { exitCodeOf } from '../lib/cli/cli-errors';
+import { inCluster } from '../lib/output/cluster-output';
 import { configOf } from './support/synth';
 
 // Issue 11 item 2: the pure decisions of many clusters (which files are clusters, how a cluster file
@@ -239,5 +241,33 @@ describe('the ApplicationSet (an emulation of Argo CD’s git directory generato
         'config/clusters',
       ),
     ).toThrow(/registry\.namespace: differs between clusters \(east: kube-system, west: registry\)/);
+  });
+});
+
+describe('inCluster: a failure while one cluster is synthesized', () => {
+  test('names the cluster’s config first and keeps the error’s class and exit code', () => {
+    // GIVEN: a synth refusal (exit 2) from deep inside synth
+    class Refusal extends Error {
+      public readonly failure = 'config';
+    }
+    // WHEN
+    let caught: unknown;
+    try {
+      inCluster('config/clusters/east.yaml over config/default.yaml', () => {
+        throw new Refusal('two objects Service kube-system/internal-registry');
+      });
+    } catch (error) {
+      caught = error;
+    }
+    // THEN
+    expect(caught).toBeInstanceOf(Refusal);
+    expect((caught as Error).message).toBe(
+      'config/clusters/east.yaml over config/default.yaml: two objects Service kube-system/internal-registry',
+    );
+    expect(exitCodeOf(caught)).toBe(2);
+  });
+
+  test('returns what the work returns', () => {
+    expect(inCluster('x', () => 42)).toBe(42);
   });
 });
