@@ -4,12 +4,7 @@ import type { SynthConfig } from '../config/types';
 import { APPLICATION_SET_FILE, applicationSetOf } from '../delivery/application-set';
 import { renderKustomization } from '../delivery/kustomization';
 import type { RegistryAddress } from '../registry/registry-address';
-
-/**
- * The folder of a cluster's manifests inside its output folder. The kustomization sits beside it,
- * not in it: `kubectl apply -f dist/<cluster>/manifests/` reads every file there as a manifest.
- */
-export const CLUSTER_MANIFESTS = 'manifests';
+import { CLUSTER_MANIFESTS } from './output-folder';
 
 export interface ClusterToWrite {
   readonly name: string;

@@ -22,6 +22,7 @@ import {
   leftoverForeignEntries,
   leftoverKind,
   markerFolders,
+  OUTPUT_DEPTH,
   OUTPUT_MARKER,
   refuseKustomization,
   refuseOutputFolder,
@@ -47,7 +48,11 @@ export class OutputWriteFailed extends Error {
   }
 }
 
-function factsOf(path: string, readMarker: boolean): PathFacts {
+/**
+ * What is at `path`; a folder's entries include those of the folders its marker lists, or with
+ * `walkDepth`, of every real folder down to that depth (a work folder a killed run left).
+ */
+function factsOf(path: string, readMarker: boolean, walkDepth = 0): PathFacts {
   let stat;
   try {
     stat = lstatSync(path);
@@ -64,13 +69,14 @@ function factsOf(path: string, readMarker: boolean): PathFacts {
   // Descends only into the folders the marker lists (a cluster's, issue 11): anything else is foreign.
   const folders = markerFolders(marker);
   const entries: FolderEntry[] = [];
-  const walk = (list: FolderEntry[]) => {
+  const walk = (list: FolderEntry[], depth: number) => {
     for (const entry of list) {
       entries.push(entry);
-      if (entry.isFolder && folders.has(entry.name)) walk(entriesOf(join(path, entry.name), entry.name));
+      if (entry.isFolder && (folders.has(entry.name) || depth < walkDepth))
+        walk(entriesOf(join(path, entry.name), entry.name), depth + 1);
     }
   };
-  walk(top);
+  walk(top, 1);
   return { type: 'folder', entries, marker };
 }
 
@@ -273,7 +279,7 @@ function removeLeftovers(parent: string, base: string): void {
       const facts = factsOf(path, false);
       if (facts.type === 'file' && isSynthKustomizationLeftover(head(path))) unlinkSync(path);
     } else if (kind === 'folder') {
-      const facts = factsOf(path, true);
+      const facts = factsOf(path, true, OUTPUT_DEPTH);
       if (facts.type === 'folder' && leftoverForeignEntries(facts.entries, facts.marker).length === 0) {
         rmSync(path, { recursive: true, force: true });
       }
