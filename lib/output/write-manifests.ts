@@ -141,6 +141,10 @@ export function outputFolderOf(env: Readonly<Record<string, string | undefined>>
  *  6. rename the temporary kustomization over kustomization.yaml;
  *  7. remove the retired folder.
  *
+ * With the `clusters` layout (issue 11) `write` stages a folder per cluster, the marker lists paths
+ * below them, and there is no kustomization beside the folder: step 3 writes none, step 6 renames a
+ * kustomization.yaml synth wrote earlier aside (to the temporary name) and step 7 removes it.
+ *
  * An error in 4–6 is undone (renames back), so both are as they were. A kill leaves every file
  * entirely old or new; between 4 and 5 the folder is missing (the old one is the retired folder),
  * and the next run removes the leftovers of step 2 and converges.
