@@ -11,6 +11,7 @@ import {
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { inPool, ROOT, runBundleAsync, treeDigest, type RunResult } from './support/run';
+import { ApiServerStub, type StubAnswer } from './support/api-server-stub';
 import { filesKubectlReads, kubectlWithoutCluster } from './support/kubectl';
 import { requireTools } from './support/real-tools';
 import { tempDir } from './support/synth';
@@ -516,5 +517,74 @@ describe('the shipped example examples/two-clusters', () => {
       'east',
       'west',
     ]);
+  });
+});
+
+describe('discovery runs per cluster, with that cluster’s discovery.context (local API-server stubs)', () => {
+  const stubs: ApiServerStub[] = [];
+  afterEach(async () => {
+    await Promise.all(stubs.splice(0).map((s) => s.stop()));
+  });
+
+  /** A repo whose clusters east and west discover from two stubs through the contexts of one kubeconfig. */
+  async function discoveringRepo(westAnswer: StubAnswer) {
+    const east = new ApiServerStub('service', '192.0.2.71');
+    const west = new ApiServerStub(westAnswer, '192.0.2.72');
+    stubs.push(east, west);
+    const [eastUrl, westUrl] = [await east.start(), await west.start()];
+    const repo = makeRepo();
+    writeFileSync(join(repo, 'clusters', 'east.yaml'), 'discovery: {source: discover, context: east-ctx}\n');
+    writeFileSync(join(repo, 'clusters', 'west.yaml'), 'discovery: {source: discover, context: west-ctx}\n');
+    const kubeconfig = join(repo, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters:',
+        `- {name: east, cluster: {server: "${eastUrl}", insecure-skip-tls-verify: true}}`,
+        `- {name: west, cluster: {server: "${westUrl}", insecure-skip-tls-verify: true}}`,
+        'users: [{name: u, user: {token: test-token}}]',
+        'contexts:',
+        '- {name: east-ctx, context: {cluster: east, user: u}}',
+        '- {name: west-ctx, context: {cluster: west, user: u}}',
+        'current-context: west-ctx',
+        '',
+      ].join('\n'),
+    );
+    return { repo, east, west, env: { KUBECONFIG: kubeconfig, HOME: repo } };
+  }
+
+  test('each cluster gets the ClusterIP its own cluster reports', async () => {
+    // GIVEN
+    const { repo, east, west, env } = await discoveringRepo('service');
+    // WHEN
+    const result = await synth(repo, env);
+    // THEN
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(
+      /^warning: east: discovered ClusterIP 192\.0\.2\.71 .* differs from the pinned/m,
+    );
+    expect(result.stderr).toMatch(/^warning: west: discovered ClusterIP 192\.0\.2\.72 /m);
+    const registry = (name: string) =>
+      readFileSync(join(repo, 'dist', name, 'manifests', '0000-registry.k8s.yaml'), 'utf8');
+    expect(registry('east')).toContain('clusterIP: 192.0.2.71');
+    expect(registry('west')).toContain('clusterIP: 192.0.2.72');
+    expect(east.requests).toHaveLength(1);
+    expect(west.requests).toHaveLength(1);
+  });
+
+  test('a cluster whose discovery fails stops the run with exit 3, naming its file, and changes no output', async () => {
+    // GIVEN: a good output, then west's Service is gone
+    const { repo, env } = await discoveringRepo('service');
+    expect((await synth(repo, env)).status).toBe(0);
+    stubs[1].answer = 'not-found';
+    const before = treeDigest(repo);
+    // WHEN
+    const result = await synth(repo, env);
+    // THEN
+    expect(result.status).toBe(3);
+    expect(result.stderr).toMatch(/^synth: .*clusters\/west\.yaml over .*config\.yaml: .*not found/m);
+    expect(treeDigest(repo)).toEqual(before);
   });
 });
