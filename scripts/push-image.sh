@@ -7,8 +7,8 @@
 # <image source>: an OCI layout folder (optionally folder:tag), an OCI archive or a docker-archive
 # tarball (`docker save`). The registry's writer listens on 127.0.0.1 inside its pod only; this
 # script reaches it with
-#   kubectl port-forward --address 127.0.0.1 -n <namespace> deployment/<writer> :<writer port>
-# (namespace, workload and port from the config, as synth reads it; kubectl picks a free local
+#   kubectl port-forward [--context <context>] --address 127.0.0.1 -n <namespace> deployment/<writer> :<writer port>
+# (context, namespace, workload and port from the config, as synth reads it; kubectl picks a free local
 # port) and pushes there over plain HTTP. Nodes then pull it as <ClusterIP>:<port>/<repository>:<tag>.
 # When the port-forward cannot start, kubectl's own message is printed and nothing is pushed.
 #
@@ -44,10 +44,12 @@ cleanup() {
 }
 trap cleanup EXIT
 if [ "${PORT_FORWARD:-1}" != 0 ]; then
-  read -r namespace workload remote_port < <(node "$ROOT/build/push-target.js" || echo)
+  read -r namespace workload remote_port context < <(node "$ROOT/build/push-target.js" || echo)
   [ -n "${remote_port:-}" ] || exit 2 # push-target.js said why
+  kube_context=()
+  [ -z "${context:-}" ] || kube_context=(--context "$context")
   errors=$(mktemp)
-  coproc FORWARD { exec kubectl port-forward --address 127.0.0.1 -n "$namespace" "$workload" ":$remote_port" 2> "$errors"; }
+  coproc FORWARD { exec kubectl port-forward "${kube_context[@]}" --address 127.0.0.1 -n "$namespace" "$workload" ":$remote_port" 2> "$errors"; }
   # shellcheck disable=SC2153 # FORWARD_PID is set by coproc
   forward_pid=$FORWARD_PID
   local_port=
@@ -59,7 +61,7 @@ if [ "${PORT_FORWARD:-1}" != 0 ]; then
     kill "$forward_pid" 2>/dev/null || true
     wait "$forward_pid" 2>/dev/null || true
     cat "$errors" >&2
-    echo "push: kubectl port-forward -n $namespace $workload :$remote_port did not start; nothing was pushed" >&2
+    echo "push: kubectl port-forward ${kube_context[*]+${kube_context[*]} }-n $namespace $workload :$remote_port did not start; nothing was pushed" >&2
     exit 1
   fi
   cat <&"${FORWARD[0]}" > /dev/null & # kubectl logs each connection; keep its pipe drained

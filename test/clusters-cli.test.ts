@@ -212,6 +212,35 @@ describe('a config with clusters/ synthesizes one output folder per cluster', ()
     expect(east).toMatchObject({ status: 0, stdout: 'kube-system deployment/east-registry 5001\n' });
     expect(west).toMatchObject({ status: 0, stdout: 'kube-system deployment/internal-registry 5001\n' });
   });
+
+  // Without the context, `SYNTH_CLUSTER=west npm run push` port-forwarded through the current
+  // kubeconfig context, whichever cluster that was (issue 11 attack).
+  test.each([
+    [
+      'east names its context in its file',
+      'east',
+      {},
+      'kube-system deployment/internal-registry 5001 east-admin\n',
+    ],
+    ['west names none: the current context', 'west', {}, 'kube-system deployment/internal-registry 5001\n'],
+    [
+      'KUBE_CONTEXT overrides the file',
+      'east',
+      { KUBE_CONTEXT: 'east-ops' },
+      'kube-system deployment/internal-registry 5001 east-ops\n',
+    ],
+    [
+      'ARGOCD_ENV_KUBE_CONTEXT too',
+      'west',
+      { ARGOCD_ENV_KUBE_CONTEXT: 'west-ops' },
+      'kube-system deployment/internal-registry 5001 west-ops\n',
+    ],
+  ])('npm run push’s config question names the kubeconfig context: %s', async (_n, cluster, env, stdout) => {
+    const named = makeRepo();
+    writeFileSync(join(named, 'clusters', 'east.yaml'), `${EAST}discovery:\n  context: east-admin\n`);
+    const result = await runBundleAsync('push-target.js', envOf(named, { SYNTH_CLUSTER: cluster, ...env }));
+    expect(result).toMatchObject({ status: 0, stdout });
+  });
 });
 
 describe('switching between one output folder and clusters', () => {

@@ -135,6 +135,35 @@ describeReal('npm run push against Debian’s docker-registry on loopback (the p
     expect(await tags('never/pushed')).toBe(404);
   });
 
+  test('port-forwards through the context the config names (a cluster file’s discovery.context), not the current one', async () => {
+    // GIVEN: a kubeconfig whose current context is another cluster; the config names context "east"
+    const [currentPort, eastPort] = [await closedPort(), await closedPort()];
+    const dir = tempDir();
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: t}}]\nclusters:\n` +
+        `  - {name: other, cluster: {server: 'https://127.0.0.1:${currentPort}'}}\n` +
+        `  - {name: east, cluster: {server: 'https://127.0.0.1:${eastPort}'}}\n` +
+        `contexts: [{name: other, context: {cluster: other, user: u}}, {name: east, context: {cluster: east, user: u}}]\n` +
+        `current-context: other\n`,
+    );
+    writeFileSync(join(dir, 'config.yaml'), 'discovery:\n  context: east\n');
+    // WHEN
+    const result = push([buildOciLayout(), 'never/pushed:v2'], {
+      PORT_FORWARD: '1',
+      PUSH_REGISTRY: host,
+      KUBECONFIG: kubeconfig,
+      SYNTH_CONFIG: join(dir, 'config.yaml'),
+    });
+    // THEN: kubectl tried east's API server only
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`127.0.0.1:${eastPort}`);
+    expect(result.stderr).not.toContain(`127.0.0.1:${currentPort}`);
+    expect(result.stderr).toContain('push: kubectl port-forward --context east -n kube-system');
+    expect(await tags('never/pushed')).toBe(404);
+  });
+
   test('bad arguments get a clear error', () => {
     expect(push(['/nonexistent', 'easy-kanban:latest'], { PUSH_REGISTRY: host }).stderr).toContain(
       "push: '/nonexistent' is neither an OCI layout nor an image archive",
