@@ -4,7 +4,7 @@ import { ownershipConflicts } from '../lib/k8s/object-owners';
 import { allObjects, configOf, synthCharts } from './support/synth';
 import { parseManifestText } from '../lib/apps/app-manifest';
 import type { ParsedManifest } from '../lib/config/types';
-import { removedApiProblem } from '../lib/k8s/removed-apis';
+import { removedApiProblem, unservedApiProblem } from '../lib/k8s/removed-apis';
 
 const app = (extra: Record<string, unknown> = {}) =>
   configOf({ apps: [{ name: 'web', podSecurity: 'baseline', ...extra }] }).apps[0];
@@ -145,6 +145,116 @@ describe('API versions Kubernetes 1.28 no longer serves are refused, naming the 
         /^m document 2: Deployment\/x uses apps\/v1beta2, .* write apiVersion: apps\/v1 /,
       ),
     ]);
+  });
+});
+
+describe('versions Kubernetes 1.28 never served in its own groups are refused too (issue 11 attack)', () => {
+  test.each([
+    [
+      'apps/v2',
+      'Deployment',
+      'uses apps/v2, which Kubernetes 1.28 does not serve (it serves apps/v1); write apiVersion: apps/v1',
+    ],
+    [
+      'apps/v1beta3',
+      'StatefulSet',
+      'uses apps/v1beta3, which Kubernetes 1.28 does not serve (it serves apps/v1); write apiVersion: apps/v1',
+    ],
+    [
+      'batch/v2',
+      'Job',
+      'uses batch/v2, which Kubernetes 1.28 does not serve (it serves batch/v1); write apiVersion: batch/v1',
+    ],
+    ['v2', 'Service', 'uses v2, which Kubernetes 1.28 does not serve (it serves v1); write apiVersion: v1'],
+    [
+      'autoscaling/v3',
+      'HorizontalPodAutoscaler',
+      'uses autoscaling/v3, which Kubernetes 1.28 does not serve (it serves autoscaling/v1 and autoscaling/v2); write apiVersion: autoscaling/v2',
+    ],
+    [
+      'policy/v2',
+      'PodDisruptionBudget',
+      'uses policy/v2, which Kubernetes 1.28 does not serve (it serves policy/v1); write apiVersion: policy/v1',
+    ],
+    [
+      'networking.k8s.io/v1alpha1',
+      'IPAddress',
+      'uses networking.k8s.io/v1alpha1, which Kubernetes 1.28 does not serve (it serves networking.k8s.io/v1); write apiVersion: networking.k8s.io/v1',
+    ],
+    ['v1', 'Deployment', 'is not in the core group (v1); write apiVersion: apps/v1', 'apps'],
+    ['batch/v1', 'Deployment', 'is not in the group batch (batch/v1); write apiVersion: apps/v1', 'apps'],
+    ['apps/v1', 'Service', 'is not in the group apps (apps/v1); write apiVersion: v1', ''],
+    [
+      'autoscaling/v1',
+      'CronJob',
+      'is not in the group autoscaling (autoscaling/v1); write apiVersion: batch/v1',
+      'batch',
+    ],
+    [
+      'apps/v1beta2',
+      'Deployment',
+      expect.stringMatching(/^uses apps\/v1beta2, which Kubernetes has not served since 1.16/),
+      'apps',
+    ],
+  ])('%s %s: %s', (...row) => {
+    // A rest parameter: jest reads a fourth declared parameter of a three-item row as `done`.
+    const [apiVersion, kind, message, kindGroup] = row as [string, string, unknown, string | undefined];
+    expect(unservedApiProblem(apiVersion, kind, kindGroup)).toEqual(message);
+  });
+
+  test.each([
+    ['apps/v1', 'Deployment', 'apps'],
+    ['autoscaling/v1', 'HorizontalPodAutoscaler', 'autoscaling'],
+    ['autoscaling/v2', 'HorizontalPodAutoscaler', 'autoscaling'],
+    ['v1', 'ConfigMap', ''],
+    ['apps/v1', 'ControllerRevision', undefined],
+    ['example.com/v1', 'Deployment', 'apps'],
+    ['flowcontrol.apiserver.k8s.io/v1beta2', 'FlowSchema', undefined],
+    ['example.com/v9alpha9', 'Widget', undefined],
+  ])('%s %s is served (or not Kubernetes’ to judge)', (apiVersion, kind, kindGroup) => {
+    expect(unservedApiProblem(apiVersion, kind, kindGroup)).toBeUndefined();
+  });
+
+  test.each([
+    ['v1', 'Deployment', /Deployment\/web is not in the core group \(v1\); write apiVersion: apps\/v1$/],
+    ['apps/v2', 'Deployment', /Deployment\/web uses apps\/v2, .* write apiVersion: apps\/v1$/],
+    [
+      'extensions/v1beta1',
+      'Deployment',
+      /Deployment\/web uses extensions\/v1beta1, .* write apiVersion: apps\/v1 /,
+    ],
+  ])(
+    'an included %s %s gets one message with the version to write, and no allowKinds hint that could not help',
+    (apiVersion, kind, message) => {
+      const problems = manifestProblems(
+        app(),
+        'apps[0].manifest',
+        'm',
+        docs({ ...deployment, apiVersion, kind }),
+      );
+      expect(problems).toEqual([expect.stringMatching(message)]);
+      // A grant does not make it served either.
+      expect(
+        manifestProblems(
+          app({ allowKinds: [kind] }),
+          'apps[0].manifest',
+          'm',
+          docs({ ...deployment, apiVersion, kind }),
+        ),
+      ).toEqual(problems);
+    },
+  );
+
+  test('a custom resource named like an application kind still needs its grant, and passes with it', () => {
+    const custom = { ...deployment, apiVersion: 'example.com/v1' };
+    expect(manifestProblems(app(), 'apps[0].manifest', 'm', docs(custom))).toEqual([
+      expect.stringMatching(
+        /Deployment\/web \('example.com\/v1'\) is not an application kind .*allowKinds: \[Deployment\]/,
+      ),
+    ]);
+    expect(
+      manifestProblems(app({ allowKinds: ['Deployment'] }), 'apps[0].manifest', 'm', docs(custom)),
+    ).toEqual([]);
   });
 });
 

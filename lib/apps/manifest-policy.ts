@@ -2,7 +2,7 @@ import { excerpt } from '../config/excerpt';
 import type { AppConfig, ManifestDocument } from '../config/types';
 import { isDns1123Subdomain } from '../k8s/names';
 import { podSecurityViolations } from '../k8s/pod-security';
-import { removedApiProblem } from '../k8s/removed-apis';
+import { unservedApiProblem } from '../k8s/removed-apis';
 import { IMAGE_PLACEHOLDER } from './image-placeholder';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are read as loosely typed YAML */
@@ -38,6 +38,14 @@ export const DEFAULT_MANIFEST_KINDS: ReadonlySet<string> = new Set([
   'autoscaling/HorizontalPodAutoscaler',
   'policy/PodDisruptionBudget',
 ]);
+
+/** The group of each kind of `DEFAULT_MANIFEST_KINDS`, by kind. */
+const DEFAULT_KIND_GROUPS: ReadonlyMap<string, string> = new Map(
+  [...DEFAULT_MANIFEST_KINDS].map((gk) => [
+    gk.slice(gk.lastIndexOf('/') + 1),
+    gk.slice(0, gk.lastIndexOf('/')),
+  ]),
+);
 
 /** Kinds that live outside any namespace (Kubernetes 1.28); a granted one gets no namespace. */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
@@ -161,9 +169,12 @@ export function manifestProblems(
       say(document, `${name} is a list; write each of its items as a document of its own (separated by ---)`);
       continue;
     }
-    const removed = removedApiProblem(o.apiVersion, o.kind);
-    if (removed) say(document, `${name} ${removed}`);
-    if (!DEFAULT_MANIFEST_KINDS.has(groupKind(o)) && !allow.has(o.kind)) {
+    const kindGroup = DEFAULT_KIND_GROUPS.get(o.kind);
+    const unserved = unservedApiProblem(o.apiVersion, o.kind, kindGroup);
+    if (unserved) say(document, `${name} ${unserved}`);
+    // An application kind in a wrong version needs its version fixed, not a grant.
+    const grantable = !(unserved && kindGroup !== undefined);
+    if (grantable && !DEFAULT_MANIFEST_KINDS.has(groupKind(o)) && !allow.has(o.kind)) {
       say(
         document,
         `${name} (${excerpt(o.apiVersion)}) is not an application kind an app may hold by default; ` +

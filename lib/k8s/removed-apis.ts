@@ -72,3 +72,50 @@ export function removedApiProblem(apiVersion: string, kind: string): string | un
     ? `uses ${since}; write apiVersion: ${replacement} (some fields changed: see Kubernetes' deprecated API migration guide)`
     : `uses ${since}, and no served version replaces it for ${kind}; remove it`;
 }
+
+/**
+ * The versions Kubernetes 1.28 serves by default in the groups of the kinds an app manifest may
+ * hold without a grant (`DEFAULT_MANIFEST_KINDS`): the API server refuses any other version there
+ * ("no matches for kind"), in the middle of a sync (found by the issue 11 attack: `apps/v2`).
+ */
+const SERVED_VERSIONS: Readonly<Record<string, readonly string[]>> = {
+  '': ['v1'],
+  apps: ['v1'],
+  batch: ['v1'],
+  autoscaling: ['v1', 'v2'],
+  policy: ['v1'],
+  'networking.k8s.io': ['v1'],
+  'rbac.authorization.k8s.io': ['v1'],
+};
+
+function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const slash = apiVersion.lastIndexOf('/');
+  return slash < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+
+const latest = (group: string): string => {
+  const versions = SERVED_VERSIONS[group];
+  const version = versions[versions.length - 1];
+  return group ? `${group}/${version}` : version;
+};
+
+/**
+ * Why `apiVersion`/`kind` is no API that Kubernetes 1.28 serves, or undefined: a version it removed
+ * (`removedApiProblem`), a version it never served in one of its own groups (`apps/v2`), or a kind
+ * whose group is `kindGroup` written in another built-in group (`v1` Deployment). A group that is
+ * not Kubernetes' own (a custom resource) is never judged here. Pure.
+ */
+export function unservedApiProblem(apiVersion: string, kind: string, kindGroup?: string): string | undefined {
+  const removed = removedApiProblem(apiVersion, kind);
+  if (removed) return removed;
+  const { group, version } = splitApiVersion(apiVersion);
+  if (!Object.hasOwn(SERVED_VERSIONS, group)) return undefined;
+  if (kindGroup !== undefined && kindGroup !== group && Object.hasOwn(SERVED_VERSIONS, kindGroup)) {
+    return `is not in ${group ? `the group ${group}` : 'the core group'} (${apiVersion}); write apiVersion: ${latest(kindGroup)}`;
+  }
+  if (SERVED_VERSIONS[group].includes(version)) return undefined;
+  const served = SERVED_VERSIONS[group].map((v) => (group ? `${group}/${v}` : v)).join(' and ');
+  return `uses ${apiVersion}, which Kubernetes 1.28 does not serve (it serves ${served}); write apiVersion: ${latest(group)}`;
+}
