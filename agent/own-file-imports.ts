@@ -88,9 +88,18 @@ const escape = (path: string) => path.replace(/[\\*?[]/g, '\\$&');
  */
 function patternsOf(use: ImportUse): string[] {
   const { from, pattern } = use;
-  const beside = posix.normalize(posix.join(posix.dirname(from), pattern));
-  if (!pattern.includes('*')) return [escape(posix.isAbsolute(pattern) ? posix.normalize(pattern) : beside)];
-  return posix.isAbsolute(pattern) ? [posix.normalize(pattern)] : [beside, posix.normalize(`/${pattern}`)];
+  const beside = clean(posix.join(posix.dirname(from), pattern));
+  if (!pattern.includes('*')) return [escape(posix.isAbsolute(pattern) ? clean(pattern) : beside)];
+  return posix.isAbsolute(pattern) ? [clean(pattern)] : [beside, clean(`/${pattern}`)];
+}
+
+/**
+ * Go's filepath.Clean, which also drops a trailing slash (posix.normalize keeps it): containerd 1.7
+ * and 2.x clean every entry, so `/etc/containerd/*.bak/` loads the backup (issue 11 attack).
+ */
+function clean(path: string): string {
+  const normal = posix.normalize(path);
+  return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
 }
 
 /**

@@ -99,6 +99,22 @@ const REFUSED: ReadonlyArray<readonly [string, ImportUse, AgentLayout, RegExp]> 
     /agent's backup/,
   ],
   ['a doubled slash', use('/etc/containerd//*.bak'), PLAIN, /agent's backup/],
+  ['a trailing slash (1.7 and 2.x clean it away)', use('/etc/containerd/*.bak/'), PLAIN, /agent's backup/],
+  ['trailing slashes', use('/etc/containerd/*.json//'), PLAIN, /agent's state file/],
+  ['a relative glob with a trailing slash', use('*.bak/'), PLAIN, /agent's backup/],
+  [
+    'the hosts dir as a literal with a trailing slash',
+    use('/etc/containerd/certs.d/'),
+    PLAIN,
+    /the hosts dir/,
+  ],
+  [
+    'a relative literal of the config with a trailing slash',
+    use('./config.toml/'),
+    PLAIN,
+    /the config itself/,
+  ],
+  ['registry folders with a trailing slash', use('/etc/containerd/certs.d/*/'), PLAIN, /registry's folder/],
   ['a relative glob (1.7, 2.x: beside the config)', use('*.bak'), PLAIN, /agent's backup/],
   [
     'a relative glob (1.6: from containerd’s working directory /)',
