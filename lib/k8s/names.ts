@@ -1,15 +1,23 @@
 import { nodeSetupName } from '../node-setup/contract';
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** One DNS-1123 label (at most 63 characters), as a regex source without anchors. */
+const LABEL = '[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?';
+/** A DNS-1123 label, anchored: also the config's JSON Schema pattern. */
+export const DNS1123_LABEL_PATTERN = `^${LABEL}$`;
+/** A DNS-1123 subdomain without its length limit (MAX_SUBDOMAIN_LENGTH), anchored. */
+export const DNS1123_SUBDOMAIN_PATTERN = `^${LABEL}(?:\\.${LABEL})*$`;
+export const MAX_SUBDOMAIN_LENGTH = 253;
+const DNS1123_LABEL = new RegExp(DNS1123_LABEL_PATTERN);
+const DNS1123_SUBDOMAIN = new RegExp(DNS1123_SUBDOMAIN_PATTERN);
 
 /** A Kubernetes object name or namespace: a DNS-1123 label, at most 63 characters. */
 export function isDns1123Label(value: string): boolean {
-  return value.length <= 63 && DNS1123_LABEL.test(value);
+  return DNS1123_LABEL.test(value);
 }
 
 /** A DNS-1123 subdomain: dot-separated labels, at most 253 characters. */
 export function isDns1123Subdomain(value: string): boolean {
-  return value.length <= 253 && value.split('.').every(isDns1123Label);
+  return value.length <= MAX_SUBDOMAIN_LENGTH && DNS1123_SUBDOMAIN.test(value);
 }
 
 /** The in-cluster DNS name of a Service, such as `internal-registry.kube-system.svc.cluster.local`. */
