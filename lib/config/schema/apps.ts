@@ -63,8 +63,8 @@ const DEFAULT_APP = 'easy-kanban';
 /** The `apps` list: at least one, each app once, one Pod Security level per namespace. */
 export const apps = list(app, {
   default: [{ ...defaultOf(app), name: DEFAULT_APP, namespace: DEFAULT_APP, image: DEFAULT_APP }],
+  nonEmpty: `is empty; list at least one app, e.g. - name: ${DEFAULT_APP}`,
   after(reader, items, path) {
-    if (items.length === 0) reader.fail(path, 'is empty; list at least one app, e.g. - name: easy-kanban');
     const seen = new Set<string>();
     const levels = new Map<string, string>();
     items.forEach((item, index) => {

@@ -47,6 +47,7 @@ function toJson(node: Node, defs: Map<string, JsonSchema>): JsonSchema {
       return described(node, {
         type: 'array',
         items: toJson(node.item, defs),
+        ...(node.nonEmpty ? { minItems: 1 } : {}),
         ...(node.unique ? { uniqueItems: true } : {}),
         default: defaultOf(node),
       });

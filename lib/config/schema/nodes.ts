@@ -60,6 +60,8 @@ export interface ListNode<Item extends Node = Node> extends Described {
   readonly default: readonly unknown[];
   /** Refuses an item given twice (`'x' is listed twice`). */
   readonly unique?: boolean;
+  /** Set: an empty list is refused with this message. */
+  readonly nonEmpty?: string;
   /** Checks over the whole list, after its items (rules between items). */
   after?(reader: FieldReader, value: readonly Infer<Item>[], path: string): void;
 }

@@ -38,6 +38,7 @@ function read(reader: FieldReader, node: Node, path: string, raw: unknown, sibli
       const items = reader.list(path, raw, node.default, (item, itemPath) =>
         read(reader, node.item, itemPath, item, {}),
       );
+      if (node.nonEmpty && items.length === 0) reader.fail(path, node.nonEmpty);
       if (node.unique) {
         items.forEach((item, index) => {
           if (item && items.indexOf(item) !== index)
