@@ -15,6 +15,7 @@ import {
   DNS1123_SUBDOMAIN_PATTERN,
   isDns1123Label,
   isDns1123Subdomain,
+  MAX_LABEL_LENGTH,
   MAX_SUBDOMAIN_LENGTH,
 } from '../../k8s/names';
 import type { Check } from '../field-reader';
@@ -57,7 +58,7 @@ export const checked = (
 export const dnsLabel = checked(
   (v) =>
     isDns1123Label(v) ? undefined : 'is not a DNS-1123 label (lower-case letters, digits and -, at most 63)',
-  { type: 'string', pattern: DNS1123_LABEL_PATTERN },
+  { type: 'string', pattern: DNS1123_LABEL_PATTERN, maxLength: MAX_LABEL_LENGTH },
   'dnsLabel',
 );
 
