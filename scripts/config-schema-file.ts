@@ -9,7 +9,7 @@ export const CONFIG_SCHEMA_FILE = join('config', 'schema.json');
 /** The text of config/schema.json (generated: prettier leaves it alone, see .prettierignore). */
 export function configSchemaText(): string {
   const schema = jsonSchemaOf(configSchema, {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://internal-registry.dev/config.schema.json',
     title: 'internal-registry synth config',
     description:

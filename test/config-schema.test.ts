@@ -1,4 +1,4 @@
-import Ajv2020 from 'ajv/dist/2020';
+import Ajv from 'ajv';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -11,7 +11,7 @@ import { ACCEPTED, REFUSED, type OnlySynth } from './support/config-cases';
 const root = projectRoot();
 const schemaFile = join(root, CONFIG_SCHEMA_FILE);
 const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
-const validate = new Ajv2020({ allErrors: true }).compile(schema);
+const validate = new Ajv({ allErrors: true }).compile(schema);
 const SCHEMA_COMMENT = /^# yaml-language-server: \$schema=(\S+)$/m;
 
 /** Every committed YAML file that names a JSON Schema with yaml-language-server's comment. */

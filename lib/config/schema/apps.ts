@@ -28,13 +28,13 @@ const app = object({
     type: oneOf(['tcp', 'http'], 'tcp'),
     path: string({
       default: '/',
-      rule: pattern(undefined, /^\/[\x21-\x7e]*$/, 'is not an HTTP path starting with /'),
+      rule: pattern(/^\/[\x21-\x7e]*$/, 'is not an HTTP path starting with /'),
     }),
   }),
   runAsUser: integer(MIN_UID, MAX_UID, 10001),
   readOnlyRootFilesystem: boolean(true),
   manifest: optionalString({
-    rule: pattern(undefined, /\.ya?ml$/, 'is not the path of a .yaml or .yml file'),
+    rule: pattern(/\.ya?ml$/, 'is not the path of a .yaml or .yml file'),
     description:
       "An existing manifest used instead of the generated Deployment, each IMAGE_NAME_PLACEHOLDER replaced by the app's image; relative to the config file's folder.",
   }),
@@ -45,11 +45,7 @@ const app = object({
   ),
   allowKinds: list(
     string({
-      rule: pattern(
-        undefined,
-        /^[A-Z][A-Za-z0-9]{0,62}$/,
-        'is not a Kubernetes kind such as ClusterRoleBinding',
-      ),
+      rule: pattern(/^[A-Z][A-Za-z0-9]{0,62}$/, 'is not a Kubernetes kind such as ClusterRoleBinding'),
     }),
     {
       description:

@@ -1,35 +1,23 @@
 import { defaultOf } from './default-of';
-import type { JsonSchema, Node, Rule } from './nodes';
+import type { JsonSchema, Node } from './nodes';
 
 const described = (node: Node, schema: JsonSchema): JsonSchema =>
   node.description ? { description: node.description, ...schema } : schema;
 
 /**
- * The JSON Schema (draft 2020-12) of `node`, for editors (yaml-language-server) and other tools:
- * exact where a check is a regex, a range or a list of choices; synth checks the rest.
+ * The JSON Schema of `node`, for editors and other tools: exact where a check is a regex, a range or a
+ * list of choices; synth checks the rest. Draft-07 keywords only and no `$ref` (yaml-language-server
+ * validates with draft-07, which ignores a description or default beside a `$ref`).
  */
 export function jsonSchemaOf(node: Node, header: JsonSchema = {}): JsonSchema {
-  const defs = new Map<string, JsonSchema>();
-  const body = toJson(node, defs);
-  return {
-    ...header,
-    ...body,
-    $defs: Object.fromEntries([...defs.entries()].sort(([a], [b]) => a.localeCompare(b))),
-  };
+  return { ...header, ...toJson(node) };
 }
 
-function ruleJson(rule: Rule | undefined, defs: Map<string, JsonSchema>): JsonSchema {
-  if (!rule) return { type: 'string' };
-  if (!rule.name) return rule.json;
-  defs.set(rule.name, rule.json);
-  return { $ref: `#/$defs/${rule.name}` };
-}
-
-function toJson(node: Node, defs: Map<string, JsonSchema>): JsonSchema {
+function toJson(node: Node): JsonSchema {
   switch (node.kind) {
     case 'string':
       return described(node, {
-        ...ruleJson(node.rule, defs),
+        ...(node.rule?.json ?? { type: 'string' }),
         ...(node.default !== undefined ? { default: node.default } : {}),
       });
     case 'integer':
@@ -46,7 +34,7 @@ function toJson(node: Node, defs: Map<string, JsonSchema>): JsonSchema {
     case 'list':
       return described(node, {
         type: 'array',
-        items: toJson(node.item, defs),
+        items: toJson(node.item),
         ...(node.nonEmpty ? { minItems: 1 } : {}),
         ...(node.unique ? { uniqueItems: true } : {}),
         default: defaultOf(node),
@@ -59,7 +47,7 @@ function toJson(node: Node, defs: Map<string, JsonSchema>): JsonSchema {
         type: 'object',
         additionalProperties: false,
         properties: Object.fromEntries(
-          Object.entries(node.fields).map(([key, field]) => [key, toJson(field, defs)]),
+          Object.entries(node.fields).map(([key, field]) => [key, toJson(field)]),
         ),
         ...(required.length > 0 ? { required } : {}),
         ...node.json,
@@ -67,7 +55,7 @@ function toJson(node: Node, defs: Map<string, JsonSchema>): JsonSchema {
     }
     case 'custom':
       return described(node, {
-        ...(node.shape ? toJson(node.shape, defs) : {}),
+        ...(node.shape ? toJson(node.shape) : {}),
         ...node.json,
         ...(node.default !== undefined ? { default: node.default } : {}),
       });

@@ -8,8 +8,6 @@ export type JsonSchema = Readonly<Record<string, unknown>>;
  * JSON Schema can (a regex, a length); a check it cannot state has no keywords and is synth's alone.
  */
 export interface Rule {
-  /** Names the rule in the JSON Schema's `$defs` when more than one field uses it. */
-  readonly name?: string;
   readonly check: Check<string>;
   readonly json: JsonSchema;
 }

@@ -27,13 +27,7 @@ import type { JsonSchema, Rule } from './nodes';
  */
 
 /** A rule whose check is one regex: the JSON Schema states it exactly. */
-export const pattern = (
-  name: string | undefined,
-  regex: RegExp,
-  problem: string,
-  json: JsonSchema = {},
-): Rule => ({
-  name,
+export const pattern = (regex: RegExp, problem: string, json: JsonSchema = {}): Rule => ({
   check: (v) => (regex.test(v) ? undefined : problem),
   json: { type: 'string', pattern: regex.source, ...json },
 });
@@ -45,12 +39,7 @@ export const expecting = (rule: Rule, problem: string): Rule => ({
 });
 
 /** A rule whose check JSON Schema states only in part (`json`); the rest is synth's alone. */
-export const checked = (
-  check: Check<string>,
-  json: JsonSchema = { type: 'string' },
-  name?: string,
-): Rule => ({
-  name,
+export const checked = (check: Check<string>, json: JsonSchema = { type: 'string' }): Rule => ({
   check,
   json,
 });
@@ -59,27 +48,20 @@ export const dnsLabel = checked(
   (v) =>
     isDns1123Label(v) ? undefined : 'is not a DNS-1123 label (lower-case letters, digits and -, at most 63)',
   { type: 'string', pattern: DNS1123_LABEL_PATTERN, maxLength: MAX_LABEL_LENGTH },
-  'dnsLabel',
 );
 
 export const dnsSubdomain = checked(
   (v) =>
     isDns1123Subdomain(v) ? undefined : 'is not a DNS-1123 subdomain (dot-separated lower-case labels)',
   { type: 'string', pattern: DNS1123_SUBDOMAIN_PATTERN, maxLength: MAX_SUBDOMAIN_LENGTH },
-  'dnsSubdomain',
 );
 
 /** Printable ASCII without spaces: a value that goes into YAML and onto command lines as it is. */
-export const printable = pattern(
-  'printable',
-  /^[\x21-\x7e]+$/,
-  'is empty or has spaces or control characters',
-);
+export const printable = pattern(/^[\x21-\x7e]+$/, 'is empty or has spaces or control characters');
 
 export const digest = checked(
   (v) => (DIGEST.test(v) ? undefined : 'is not a digest of the form sha256:<64 hex digits>'),
   { type: 'string', pattern: DIGEST.source },
-  'digest',
 );
 
 /** An image reference that names an exact tag (not latest) or a digest. */
@@ -95,7 +77,6 @@ export const pinnedImage = checked(
     // isPinnedReference: a digest, or a tag other than latest on the last path component
     allOf: [{ pattern: '(?::[\\w][\\w.-]*|@sha256:[a-f0-9]{64})$' }, { not: { pattern: '^[^@]*:latest$' } }],
   },
-  'pinnedImage',
 );
 
 export const repositoryPath = checked(
@@ -113,23 +94,20 @@ export const tag = checked(
 );
 
 export const absolutePath = pattern(
-  undefined,
   /^\/[\w.\-/]*$/,
   'is not an absolute path (letters, digits, _ . - and /)',
 );
 
-export const cpu = pattern('cpu', /^\d+(\.\d+)?m?$/, 'is not a CPU quantity such as 100m or 1');
+export const cpu = pattern(/^\d+(\.\d+)?m?$/, 'is not a CPU quantity such as 100m or 1');
 
 export const bytes = pattern(
-  'bytes',
   /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/,
   'is not a size such as 128Mi or 10Gi',
 );
 
-export const httpUrl = pattern('httpUrl', /^https?:\/\/[^\s"']+$/, 'is not an http(s) URL');
+export const httpUrl = pattern(/^https?:\/\/[^\s"']+$/, 'is not an http(s) URL');
 
 export const hostPort = pattern(
-  undefined,
   /^[a-zA-Z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/,
   'is not host:port, such as localhost:5000',
 );
