@@ -4,6 +4,7 @@ import { ownershipConflicts } from '../lib/k8s/object-owners';
 import { allObjects, configOf, synthCharts } from './support/synth';
 import { parseManifestText } from '../lib/apps/app-manifest';
 import type { ParsedManifest } from '../lib/config/types';
+import { removedApiProblem } from '../lib/k8s/removed-apis';
 
 const app = (extra: Record<string, unknown> = {}) =>
   configOf({ apps: [{ name: 'web', podSecurity: 'baseline', ...extra }] }).apps[0];
@@ -72,6 +73,78 @@ describe('what an included manifest may hold (pure)', () => {
     const bomb =
       'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n';
     expect(parseManifestText('m.yaml', bomb)).toMatch(/expands YAML aliases more than 100 times/);
+  });
+});
+
+describe('API versions Kubernetes 1.28 no longer serves are refused, naming the one to write', () => {
+  test.each([
+    ['apps/v1beta2', 'Deployment', 'apps/v1', '1.16'],
+    ['apps/v1beta1', 'StatefulSet', 'apps/v1', '1.16'],
+    ['extensions/v1beta1', 'Deployment', 'apps/v1', '1.22'],
+    ['extensions/v1beta1', 'DaemonSet', 'apps/v1', '1.22'],
+    ['extensions/v1beta1', 'Ingress', 'networking.k8s.io/v1', '1.22'],
+    ['extensions/v1beta1', 'NetworkPolicy', 'networking.k8s.io/v1', '1.22'],
+    ['networking.k8s.io/v1beta1', 'Ingress', 'networking.k8s.io/v1', '1.22'],
+    ['batch/v1beta1', 'CronJob', 'batch/v1', '1.25'],
+    ['batch/v2alpha1', 'CronJob', 'batch/v1', '1.21'],
+    ['policy/v1beta1', 'PodDisruptionBudget', 'policy/v1', '1.25'],
+    ['rbac.authorization.k8s.io/v1beta1', 'RoleBinding', 'rbac.authorization.k8s.io/v1', '1.22'],
+    ['rbac.authorization.k8s.io/v1alpha1', 'Role', 'rbac.authorization.k8s.io/v1', '1.22'],
+    ['autoscaling/v2beta1', 'HorizontalPodAutoscaler', 'autoscaling/v2', '1.25'],
+    ['autoscaling/v2beta2', 'HorizontalPodAutoscaler', 'autoscaling/v2', '1.26'],
+    ['apiextensions.k8s.io/v1beta1', 'CustomResourceDefinition', 'apiextensions.k8s.io/v1', '1.22'],
+    [
+      'admissionregistration.k8s.io/v1beta1',
+      'ValidatingWebhookConfiguration',
+      'admissionregistration.k8s.io/v1',
+      '1.22',
+    ],
+    ['scheduling.k8s.io/v1beta1', 'PriorityClass', 'scheduling.k8s.io/v1', '1.22'],
+    ['storage.k8s.io/v1beta1', 'StorageClass', 'storage.k8s.io/v1', '1.27'],
+    ['discovery.k8s.io/v1beta1', 'EndpointSlice', 'discovery.k8s.io/v1', '1.25'],
+    ['node.k8s.io/v1beta1', 'RuntimeClass', 'node.k8s.io/v1', '1.25'],
+    ['flowcontrol.apiserver.k8s.io/v1beta1', 'FlowSchema', 'flowcontrol.apiserver.k8s.io/v1beta3', '1.26'],
+  ])('%s %s: write %s (gone since %s)', (apiVersion, kind, instead, since) => {
+    expect(removedApiProblem(apiVersion, kind)).toBe(
+      `uses ${apiVersion}, which Kubernetes has not served since ${since}; write apiVersion: ${instead} ` +
+        "(some fields changed: see Kubernetes' deprecated API migration guide)",
+    );
+  });
+
+  test.each([
+    ['policy/v1beta1', 'PodSecurityPolicy'],
+    ['extensions/v1beta1', 'PodSecurityPolicy'],
+    ['extensions/v1beta1', 'ReplicationController'],
+  ])('%s %s has no served successor: remove it', (apiVersion, kind) => {
+    expect(removedApiProblem(apiVersion, kind)).toBe(
+      `uses ${apiVersion}, which Kubernetes has not served since ${apiVersion.startsWith('policy') ? '1.25' : '1.22'}, and no served version replaces it for ${kind}; remove it`,
+    );
+  });
+
+  test.each([
+    ['apps/v1', 'Deployment'],
+    ['batch/v1', 'CronJob'],
+    ['autoscaling/v1', 'HorizontalPodAutoscaler'],
+    ['autoscaling/v2', 'HorizontalPodAutoscaler'],
+    ['policy/v1', 'PodDisruptionBudget'],
+    ['v1', 'Service'],
+    ['flowcontrol.apiserver.k8s.io/v1beta2', 'FlowSchema'],
+    ['example.com/v1beta1', 'Widget'],
+    ['constructor', 'Deployment'],
+    ['__proto__', 'Deployment'],
+  ])('%s %s is served (or not Kubernetes’ to judge)', (apiVersion, kind) => {
+    expect(removedApiProblem(apiVersion, kind)).toBeUndefined();
+  });
+
+  test('an included apps/v1beta2 Deployment is refused with its document, however its kind is granted', () => {
+    const old = { ...deployment, apiVersion: 'apps/v1beta2' };
+    expect(
+      manifestProblems(app(), 'apps[0].manifest', 'm', docs(deployment, { ...old, metadata: { name: 'x' } })),
+    ).toEqual([
+      expect.stringMatching(
+        /^m document 2: Deployment\/x uses apps\/v1beta2, .* write apiVersion: apps\/v1 /,
+      ),
+    ]);
   });
 });
 

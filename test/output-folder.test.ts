@@ -17,6 +17,8 @@ import { runBundleAsync, treeDigest } from './support/run';
 import { tempDir } from './support/synth';
 
 const PROTECT = { cwd: '/home/u/repo', projectRoot: '/opt/synth', home: '/home/u' };
+// Linux never gives out a pid above 2^22 (pid_max's ceiling): work named with one is a killed run's.
+const deadPid = (n: number) => 4_194_304 + n;
 const files = (...names: string[]) => names.map((name) => ({ name, isFile: true }));
 
 describe('which folder synth may replace (pure)', () => {
@@ -189,21 +191,46 @@ describe('dist/ and kustomization.yaml are written as one step', () => {
     // GIVEN
     const parent = tempDir();
     writeOutput(join(parent, 'dist'), writeOne('a: 1\n'), 1);
-    mkdirSync(join(parent, '.dist.synth-staging-11'));
-    writeFileSync(join(parent, '.dist.synth-staging-11', '0000-registry.k8s.yaml'), 'half');
-    mkdirSync(join(parent, '.dist.synth-retired-12'));
-    writeFileSync(join(parent, '.dist.synth-retired-12', 'my-notes.txt'), 'mine');
-    writeFileSync(join(parent, 'kustomization.yaml.synth-tmp-13'), KUSTOMIZATION_HEADER);
-    writeFileSync(join(parent, 'kustomization.yaml.synth-tmp-14'), 'mine');
+    mkdirSync(join(parent, `.dist.synth-staging-${deadPid(11)}`));
+    writeFileSync(join(parent, `.dist.synth-staging-${deadPid(11)}`, '0000-registry.k8s.yaml'), 'half');
+    mkdirSync(join(parent, `.dist.synth-retired-${deadPid(12)}`));
+    writeFileSync(join(parent, `.dist.synth-retired-${deadPid(12)}`, 'my-notes.txt'), 'mine');
+    writeFileSync(join(parent, `kustomization.yaml.synth-tmp-${deadPid(13)}`), KUSTOMIZATION_HEADER);
+    writeFileSync(join(parent, `kustomization.yaml.synth-tmp-${deadPid(14)}`), 'mine');
     // WHEN
     writeOutput(join(parent, 'dist'), writeOne('b: 1\n'), 2);
     // THEN
     expect(readdirSync(parent).sort()).toEqual([
-      '.dist.synth-retired-12',
+      `.dist.synth-retired-${deadPid(12)}`,
       'dist',
       'kustomization.yaml',
-      'kustomization.yaml.synth-tmp-14',
+      `kustomization.yaml.synth-tmp-${deadPid(14)}`,
     ]);
+    expect(readFileSync(join(parent, 'dist', '0000-registry.k8s.yaml'), 'utf8')).toBe('b: 1\n');
+  });
+
+  test('the live work of a concurrent synth (its pid still runs) is left alone; its own pid is not a reason to keep', () => {
+    // GIVEN a staging folder and a temporary kustomization of a synth that still runs, and one named
+    // with this run's own pid (a killed run whose pid came round again)
+    const parent = tempDir();
+    writeOutput(join(parent, 'dist'), writeOne('a: 1\n'), 1);
+    const other = process.ppid; // jest's parent process: alive, and not this run
+    mkdirSync(join(parent, `.dist.synth-staging-${other}`));
+    writeFileSync(join(parent, `.dist.synth-staging-${other}`, '0000-registry.k8s.yaml'), 'a: 2\n');
+    writeFileSync(join(parent, `kustomization.yaml.synth-tmp-${other}`), KUSTOMIZATION_HEADER);
+    mkdirSync(join(parent, `.dist.synth-staging-${deadPid(7)}`));
+    // WHEN this run (pid deadPid(7)) writes
+    writeOutput(join(parent, 'dist'), writeOne('b: 1\n'), deadPid(7));
+    // THEN the live run's work is kept, whole; the leftover named with this run's pid was replaced and removed
+    expect(readdirSync(parent).sort()).toEqual([
+      `.dist.synth-staging-${other}`,
+      'dist',
+      'kustomization.yaml',
+      `kustomization.yaml.synth-tmp-${other}`,
+    ]);
+    expect(readFileSync(join(parent, `.dist.synth-staging-${other}`, '0000-registry.k8s.yaml'), 'utf8')).toBe(
+      'a: 2\n',
+    );
     expect(readFileSync(join(parent, 'dist', '0000-registry.k8s.yaml'), 'utf8')).toBe('b: 1\n');
   });
 
@@ -211,10 +238,10 @@ describe('dist/ and kustomization.yaml are written as one step', () => {
     // GIVEN a staging folder with an empty marker, and an empty temporary kustomization
     const parent = tempDir();
     writeOutput(join(parent, 'dist'), writeOne('a: 1\n'), 1);
-    mkdirSync(join(parent, '.dist.synth-staging-21'));
-    writeFileSync(join(parent, '.dist.synth-staging-21', '0000-registry.k8s.yaml'), 'a: 2\n');
-    writeFileSync(join(parent, '.dist.synth-staging-21', OUTPUT_MARKER), '');
-    writeFileSync(join(parent, 'kustomization.yaml.synth-tmp-22'), '');
+    mkdirSync(join(parent, `.dist.synth-staging-${deadPid(21)}`));
+    writeFileSync(join(parent, `.dist.synth-staging-${deadPid(21)}`, '0000-registry.k8s.yaml'), 'a: 2\n');
+    writeFileSync(join(parent, `.dist.synth-staging-${deadPid(21)}`, OUTPUT_MARKER), '');
+    writeFileSync(join(parent, `kustomization.yaml.synth-tmp-${deadPid(22)}`), '');
     // WHEN
     writeOutput(join(parent, 'dist'), writeOne('b: 1\n'), 2);
     // THEN
@@ -241,8 +268,8 @@ describe('dist/ and kustomization.yaml are written as one step', () => {
     const parent = tempDir();
     writeOutput(join(parent, 'dist'), writeOne('a: 1\n'), 1);
     // the state after step 4 of a run killed before step 5
-    renameSync(join(parent, 'dist'), join(parent, '.dist.synth-retired-5'));
-    mkdirSync(join(parent, '.dist.synth-staging-5'));
+    renameSync(join(parent, 'dist'), join(parent, `.dist.synth-retired-${deadPid(5)}`));
+    mkdirSync(join(parent, `.dist.synth-staging-${deadPid(5)}`));
     writeOutput(join(parent, 'dist'), writeOne('b: 1\n'), 6);
     expect(readdirSync(parent).sort()).toEqual(['dist', 'kustomization.yaml']);
     expect(existsSync(join(parent, 'dist', OUTPUT_MARKER))).toBe(true);

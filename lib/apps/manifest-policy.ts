@@ -2,6 +2,7 @@ import { excerpt } from '../config/excerpt';
 import type { AppConfig, ManifestDocument } from '../config/types';
 import { isDns1123Subdomain } from '../k8s/names';
 import { podSecurityViolations } from '../k8s/pod-security';
+import { removedApiProblem } from '../k8s/removed-apis';
 import { IMAGE_PLACEHOLDER } from './image-placeholder';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are read as loosely typed YAML */
@@ -160,6 +161,8 @@ export function manifestProblems(
       say(document, `${name} is a list; write each of its items as a document of its own (separated by ---)`);
       continue;
     }
+    const removed = removedApiProblem(o.apiVersion, o.kind);
+    if (removed) say(document, `${name} ${removed}`);
     if (!DEFAULT_MANIFEST_KINDS.has(groupKind(o)) && !allow.has(o.kind)) {
       say(
         document,

@@ -153,6 +153,14 @@ export function isSynthKustomizationLeftover(head: string): boolean {
   return startsAsSynth(head, KUSTOMIZATION_HEADER);
 }
 
+/**
+ * The process that named a work folder or file (its `-<pid>` suffix). A leftover whose process still
+ * runs is another synth's live work, writing into the same folder at the same time: never removed.
+ */
+export function workPid(name: string): number {
+  return Number(/-(\d+)$/.exec(name)?.[1]);
+}
+
 /** Whether a name beside the output folder is a work folder or file a killed synth left behind. */
 export function leftoverKind(base: string, name: string): 'folder' | 'file' | undefined {
   const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -26,6 +26,7 @@ import {
   refuseOutputFolder,
   renderOutputMarker,
   workNames,
+  workPid,
   type PathFacts,
 } from './output-folder';
 import { projectRoot } from '../cli/project-root';
@@ -95,7 +96,8 @@ export function outputFolderOf(env: Readonly<Record<string, string | undefined>>
  *  1. read only: lstat/readdir the folder and its marker, the kustomization's first line;
  *  2. remove what a killed run left beside the folder (`.<dist>.synth-staging-<pid>` and
  *     `.<dist>.synth-retired-<pid>` holding only synth's files, a marker cut short included;
- *     `kustomization.yaml.synth-tmp-<pid>` holding synth's header, whole or cut short);
+ *     `kustomization.yaml.synth-tmp-<pid>` holding synth's header, whole or cut short), unless
+ *     `<pid>` still runs: that is a concurrent synth's live work;
  *  3. write the new folder as `.<dist>.synth-staging-<pid>` (manifests, then the marker) and the new
  *     kustomization as `kustomization.yaml.synth-tmp-<pid>`, each fsynced;
  *  4. rename the folder to `.<dist>.synth-retired-<pid>` (when there is one);
@@ -138,7 +140,7 @@ export function writeOutput(outdir: string, write: (dir: string) => void, pid: n
   }
   // 2. Leftovers of a killed run.
   mkdirSync(parent, { recursive: true });
-  removeLeftovers(parent, base);
+  removeLeftovers(parent, base, pid);
   // 3. Stage.
   const names = workNames(base, pid);
   const staging = join(parent, names.staging);
@@ -219,9 +221,10 @@ function writeDurably(path: string, text: string): void {
 }
 
 /** Removes what a killed run left beside the output folder, when it holds only synth's output. */
-function removeLeftovers(parent: string, base: string): void {
+function removeLeftovers(parent: string, base: string, ownPid: number): void {
   for (const name of readdirSync(parent)) {
     const kind = leftoverKind(base, name);
+    if (kind && workPid(name) !== ownPid && isRunning(workPid(name))) continue;
     const path = join(parent, name);
     if (kind === 'file') {
       const facts = factsOf(path, false);
@@ -232,6 +235,16 @@ function removeLeftovers(parent: string, base: string): void {
         rmSync(path, { recursive: true, force: true });
       }
     }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
