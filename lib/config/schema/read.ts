@@ -1,20 +1,7 @@
 import type { FieldReader } from '../field-reader';
 import type { Infer, Node, ObjectNode, Siblings } from './nodes';
 
-/**
- * Reads raw YAML data as `node` describes it, field by field in the schema's order: every issue is
- * reported on the reader, and a field with an issue takes its default, so the result is complete.
- */
-export function readNode<N extends Node>(
-  reader: FieldReader,
-  node: N,
-  path: string,
-  raw: unknown,
-  siblings: Siblings = {},
-): Infer<N> {
-  return read(reader, node, path, raw, siblings) as Infer<N>;
-}
-
+/** Reads raw YAML data as `node` describes it; a field with an issue takes its default. */
 function read(reader: FieldReader, node: Node, path: string, raw: unknown, siblings: Siblings): unknown {
   switch (node.kind) {
     case 'string': {
@@ -55,7 +42,10 @@ function read(reader: FieldReader, node: Node, path: string, raw: unknown, sibli
   }
 }
 
-/** A section: only its own keys, each read in the schema's order; then the section's own rules. */
+/**
+ * A section: only its own keys, each read in the schema's order, every issue reported on the reader;
+ * then the section's own rules (`after`).
+ */
 export function readObject<N extends ObjectNode>(
   reader: FieldReader,
   node: N,

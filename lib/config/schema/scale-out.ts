@@ -77,7 +77,7 @@ const s3Section = object({
   ),
 });
 
-export type S3StorageConfig = Infer<typeof s3Section>;
+type S3StorageConfig = Infer<typeof s3Section>;
 
 /** `registry.storage.s3`: only with `type: s3`, and never with a credential in it. */
 export const s3Storage = custom<S3StorageConfig | undefined, true>({
