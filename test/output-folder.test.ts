@@ -6,6 +6,7 @@ import {
   isSynthKustomizationLeftover,
   KUSTOMIZATION_HEADER,
   leftoverForeignEntries,
+  markerFolders,
   leftoverKind,
   OUTPUT_MARKER,
   refuseKustomization,
@@ -318,5 +319,75 @@ describe('the output as tools read it', () => {
     expect(kustomize.status).toBe(0);
     expect(kustomize.stdout).toContain('kind: DaemonSet');
     expect(kustomize.stdout).not.toContain('Written by synth');
+  });
+});
+
+describe('output folders with a folder per cluster (issue 11)', () => {
+  const folder = (name: string) => ({ name, isFile: false, isFolder: true });
+  const CLUSTER_FILES = [
+    'east/kustomization.yaml',
+    'east/manifests/0000-registry.k8s.yaml',
+    'west/kustomization.yaml',
+  ];
+  const MARKER = renderOutputMarker(CLUSTER_FILES);
+
+  test('the marker lists paths; the folders they imply are synth’s', () => {
+    expect(markerFolders(MARKER)).toEqual(new Set(['east', 'east/manifests', 'west']));
+    expect(markerFolders(undefined)).toEqual(new Set());
+  });
+
+  test.each([
+    [
+      'the listed files and their folders',
+      [folder('east'), folder('east/manifests'), folder('west'), ...files(...CLUSTER_FILES)],
+      [],
+    ],
+    [
+      'an unlisted file in a cluster folder',
+      [folder('east'), ...files('east/notes.txt')],
+      ['east/notes.txt'],
+    ],
+    ['an unlisted folder', [folder('north')], ['north']],
+    ['an unlisted folder inside a cluster folder', [folder('east'), folder('east/extra')], ['east/extra']],
+    ['a link where a listed folder was', [{ name: 'east', isFile: false }], ['east']],
+  ])('an output folder with %s: foreign %j', (_, entries, foreign) => {
+    expect(foreignEntries([...entries, ...files(OUTPUT_MARKER)], MARKER)).toEqual(foreign);
+  });
+
+  // A run killed before it wrote the marker leaves a work folder of cluster output without a list.
+  test.each([
+    [
+      'cluster output',
+      [
+        folder('east'),
+        folder('east/manifests'),
+        ...files(
+          'east/kustomization.yaml',
+          'east/manifests/0001-node-setup.k8s.yaml',
+          'argocd-applicationset.yaml',
+        ),
+      ],
+      [],
+    ],
+    ['a user file in a cluster folder', [folder('east'), ...files('east/notes.txt')], ['east/notes.txt']],
+    ['a folder not named as a cluster', [folder('East')], ['East']],
+    [
+      'a folder below manifests/',
+      [folder('east'), folder('east/manifests'), folder('east/manifests/x')],
+      ['east/manifests/x'],
+    ],
+    [
+      'a file not named as a chart’s',
+      [folder('east'), folder('east/manifests'), ...files('east/manifests/x.yaml')],
+      ['east/manifests/x.yaml'],
+    ],
+    [
+      'a kustomization that is a folder',
+      [folder('east'), folder('east/kustomization.yaml')],
+      ['east/kustomization.yaml'],
+    ],
+  ])('a leftover work folder without a marker, with %s: foreign %j', (_, entries, foreign) => {
+    expect(leftoverForeignEntries(entries, undefined)).toEqual(foreign);
+    expect(leftoverForeignEntries(entries, '')).toEqual(foreign);
   });
 });

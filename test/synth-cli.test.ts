@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { filesKubectlReads } from './support/kubectl';
 import { requireTools } from './support/real-tools';
 import { fingerprint, ROOT, runSynth, SHIPPED_CONFIG } from './support/run';
 import { readManifestDir, tempDir } from './support/synth';
@@ -60,25 +60,11 @@ describe('npm run synth', () => {
   });
 
   test('kubectl reads the files in an order that creates each Namespace before anything in it', () => {
-    // GIVEN: a kubeconfig whose API server refuses at once, so kubectl names each file as it reads it
-    const dir = tempDir();
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:9"}}]\n' +
-        'contexts: [{name: c, context: {cluster: c}}]\ncurrent-context: c\n',
-    );
+    // GIVEN
     const out = synthInto();
-    // WHEN
+    // WHEN: kubectl with an API server that refuses at once names each file as it reads it
     requireTools('kubectl');
-    const kubectl = spawnSync('kubectl', ['create', '--dry-run=client', '--validate=false', '-f', out], {
-      env: { PATH: process.env.PATH ?? '', KUBECONFIG: kubeconfig, HOME: dir },
-      encoding: 'utf8',
-    });
-    const order = [...kubectl.stderr.matchAll(/unable to recognize "([^"]+)"/g)].map((m) =>
-      m[1].split('/').pop()!,
-    );
-    const filesRead = order.filter((f, i) => order.indexOf(f) === i);
+    const filesRead = filesKubectlReads(out);
     // THEN
     expect(filesRead).toEqual(readManifestDir(out).map((f) => f.file));
     const seen = new Set<string>(['default', 'kube-system', 'kube-public', 'kube-node-lease']);

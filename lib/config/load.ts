@@ -46,12 +46,12 @@ export function lookupVariable(
 }
 
 /** Argo CD sets these for a Config Management Plugin; then every file synth reads must be in the repository. */
-function runsAsArgoCdPlugin(env: Environment): boolean {
+export function runsAsArgoCdPlugin(env: Environment): boolean {
   return Object.keys(env).some((name) => name.startsWith('ARGOCD_APP_'));
 }
 
 /** Why `file` may not be read by an Argo CD plugin run, or undefined: its real path must lie in `root`. */
-function outsideRepository(file: string, root: string): string | undefined {
+export function outsideRepository(file: string, root: string): string | undefined {
   let real: string;
   try {
     real = realpathSync(file);
@@ -64,15 +64,21 @@ function outsideRepository(file: string, root: string): string | undefined {
     : undefined;
 }
 
-/**
- * Reads the config file named by `SYNTH_CONFIG` (or the default), applies overrides, validates it,
- * and reads and checks each included manifest once; every problem is reported in one error.
- */
-export function loadConfig(env: Environment, root: string = projectRoot()): LoadedConfig {
+/** The config file the environment names (or the default), checked for an Argo CD plugin run. */
+export interface ConfigLocation {
+  readonly file: string;
+  /** `file` relative to the project root when inside it. */
+  readonly source: string;
+  /** How messages name where the file came from: the variable, or `config file`. */
+  readonly field: string;
+  readonly argo: boolean;
+}
+
+/** Where the config file is; refuses one outside the repository in an Argo CD plugin run. */
+export function locateConfig(env: Environment, root: string = projectRoot()): ConfigLocation {
   const named = lookupVariable(env, 'SYNTH_CONFIG');
   const file = named ? resolve(named.value) : join(root, DEFAULT_CONFIG_FILE);
-  const source =
-    isAbsolute(relative(root, file)) || relative(root, file).startsWith('..') ? file : relative(root, file);
+  const source = sourceOf(file, root);
   const field = named?.variable ?? 'config file';
   const argo = runsAsArgoCdPlugin(env);
   const escape = argo ? outsideRepository(file, root) : undefined;
@@ -80,7 +86,36 @@ export function loadConfig(env: Environment, root: string = projectRoot()): Load
     throw new ConfigError(source, [
       { path: field, message: `${field}: ${excerpt(named?.value ?? file, 80)} ${escape}` },
     ]);
-  const raw = parseConfigFile(file, source, field);
+  return { file, source, field, argo };
+}
+
+/** A path as messages name it: relative to the project root when inside it. */
+export function sourceOf(file: string, root: string): string {
+  const rel = relative(root, file);
+  return isAbsolute(rel) || rel.startsWith('..') ? file : rel;
+}
+
+/**
+ * Reads the config file named by `SYNTH_CONFIG` (or the default), applies overrides, validates it,
+ * and reads and checks each included manifest once; every problem is reported in one error.
+ */
+export function loadConfig(env: Environment, root: string = projectRoot()): LoadedConfig {
+  const location = locateConfig(env, root);
+  const raw = parseConfigFile(location.file, location.source, location.field);
+  return checkConfig(raw, env, root, { ...location, manifestBase: dirname(location.file) });
+}
+
+/**
+ * Validates raw config data with the environment's overrides and reads each included manifest,
+ * resolved against `manifestBase` (the folder of the file that wrote the `apps` list).
+ */
+export function checkConfig(
+  raw: unknown,
+  env: Environment,
+  root: string,
+  where: { readonly source: string; readonly argo: boolean; readonly manifestBase: string },
+): LoadedConfig {
+  const { source, argo, manifestBase } = where;
   const { result, labelOf } = validateOverridden(raw, env);
   const issues = [...result.issues];
   const failed = new Set(issues.map((issue) => issue.path));
@@ -88,7 +123,7 @@ export function loadConfig(env: Environment, root: string = projectRoot()): Load
   const apps = result.draft.apps.map((app, index) => {
     const path = `apps[${index}].manifest`;
     if (!app.manifest || failed.has(path)) return app;
-    const manifest = resolve(dirname(file), app.manifest);
+    const manifest = resolve(manifestBase, app.manifest);
     const refused = argo ? outsideRepository(manifest, root) : undefined;
     const included = refused ?? readAppManifest(manifest);
     if (typeof included === 'string') {
@@ -102,7 +137,12 @@ export function loadConfig(env: Environment, root: string = projectRoot()): Load
   return { config: { ...result.draft, apps }, warnings: result.warnings, source };
 }
 
-function parseConfigFile(file: string, source: string, field: string): unknown {
+/** The override variables the environment sets, as it names them (`PARAM_…` forms included). */
+export function overridesSet(env: Environment): string[] {
+  return ENV_OVERRIDES.flatMap(({ variable }) => lookupVariable(env, variable)?.variable ?? []);
+}
+
+export function parseConfigFile(file: string, source: string, field: string): unknown {
   let text: string;
   try {
     text = readRegularFile(file);

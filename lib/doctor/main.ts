@@ -1,6 +1,6 @@
 // `npm run doctor`: compares the live cluster with the config, the seed's verification section made real.
 import { cliFailure } from '../cli/cli-errors';
-import { loadConfig } from '../config/load';
+import { loadOneConfig } from '../config/load-clusters';
 import { loadKubeConfig } from '../discovery/kube-config';
 import { lookupServiceClusterIp } from '../discovery/service-lookup';
 import { DiscoveryError, resolveRegistryAddress } from '../discovery/resolve-registry-address';
@@ -9,7 +9,7 @@ import { readClusterState } from './read-cluster';
 
 async function main(): Promise<number> {
   const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
-  const { config } = loadConfig(process.env);
+  const { config } = loadOneConfig(process.env);
   const address = await resolveRegistryAddress(config, process.env, () => lookupServiceClusterIp, warn);
   const loaded = loadKubeConfig(process.env, config.discovery.context);
   if (!loaded.ok) throw new DiscoveryError(`no cluster to check: ${loaded.detail}`);

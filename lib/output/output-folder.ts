@@ -1,4 +1,6 @@
 import { posix } from 'node:path';
+import { APPLICATION_SET_FILE } from '../delivery/application-set';
+import { isDns1123Label } from '../k8s/names';
 
 /**
  * What synth writes into its output folder besides the manifests: the list of files it wrote. Its
@@ -31,10 +33,26 @@ function markerFiles(text: string): Set<string> | undefined {
   );
 }
 
-/** One entry of a folder as `lstat` saw it. */
+/** One entry of a folder as `lstat` saw it; `name` is a path (`east/manifests`) below a listed folder. */
 export interface FolderEntry {
   readonly name: string;
   readonly isFile: boolean;
+  /** A real folder (not a link to one). */
+  readonly isFolder?: boolean;
+}
+
+/**
+ * The folders a marker's list implies (`east`, `east/manifests` for `east/manifests/x.k8s.yaml`):
+ * with many clusters (issue 11) synth writes a folder per cluster. A reader descends only into these.
+ */
+export function markerFolders(marker: string | undefined): Set<string> {
+  const folders = new Set<string>();
+  const listed = marker === undefined ? undefined : markerFiles(marker);
+  for (const file of listed ?? []) {
+    const parts = file.split('/');
+    for (let depth = 1; depth < parts.length; depth++) folders.add(parts.slice(0, depth).join('/'));
+  }
+  return folders;
 }
 
 /** What the filesystem says about a path, read with `lstat` (a link is never followed). */
@@ -49,9 +67,11 @@ export type PathFacts =
  */
 export function foreignEntries(entries: readonly FolderEntry[], marker: string | undefined): string[] {
   const listed = marker === undefined ? undefined : markerFiles(marker);
+  const folders = markerFolders(marker);
   return entries
     .filter((entry) => {
       if (entry.name === OUTPUT_MARKER) return listed === undefined;
+      if (entry.isFolder && folders.has(entry.name)) return false;
       if (!entry.isFile) return true;
       return listed ? !listed.has(entry.name) : !SYNTH_FILE.test(entry.name);
     })
@@ -138,14 +158,46 @@ export function leftoverForeignEntries(
   entries: readonly FolderEntry[],
   marker: string | undefined,
 ): string[] {
-  if (marker === undefined || !startsAsSynth(marker, MARKER_HEADER)) return foreignEntries(entries, marker);
+  if (marker !== undefined && !startsAsSynth(marker, MARKER_HEADER)) return foreignEntries(entries, marker);
+  if (marker === undefined) {
+    const foreign = new Set(foreignEntries(entries, marker));
+    return entries.filter((e) => foreign.has(e.name) && !isClusterOutput(e)).map((e) => e.name);
+  }
   const listed = markerFiles(marker) ?? new Set<string>();
+  const folders = markerFolders(marker);
   return entries
     .filter((entry) => {
       if (entry.name === OUTPUT_MARKER) return !entry.isFile;
+      if (entry.isFolder && folders.has(entry.name)) return false;
+      if (isClusterOutput(entry)) return false;
       return !entry.isFile || !(listed.has(entry.name) || SYNTH_FILE.test(entry.name));
     })
     .map((entry) => entry.name);
+}
+
+/**
+ * The folder of a cluster's manifests inside its output folder. The kustomization sits beside it,
+ * not in it: `kubectl apply -f dist/<cluster>/manifests/` reads every file there as a manifest.
+ */
+export const CLUSTER_MANIFESTS = 'manifests';
+
+/** How deep synth's output goes: `<cluster>/manifests/<file>` (issue 11). */
+export const OUTPUT_DEPTH = 3;
+
+/**
+ * Whether an entry of a work folder is named and typed as synth writes a cluster's output (issue 11):
+ * `<cluster>/`, `<cluster>/kustomization.yaml`, `<cluster>/manifests/`, `<cluster>/manifests/NNNN-….k8s.yaml`,
+ * and the ApplicationSet. A run killed before it wrote the marker leaves only these. Pure.
+ */
+function isClusterOutput(entry: FolderEntry): boolean {
+  const [cluster, second, third, ...rest] = entry.name.split('/');
+  if (rest.length > 0 || !isDns1123Label(cluster)) {
+    return entry.name === APPLICATION_SET_FILE && entry.isFile;
+  }
+  if (second === undefined) return entry.isFolder === true;
+  if (second === 'kustomization.yaml' && third === undefined) return entry.isFile;
+  if (second !== CLUSTER_MANIFESTS) return false;
+  return third === undefined ? entry.isFolder === true : entry.isFile && SYNTH_FILE.test(third);
 }
 
 /** Whether a temporary kustomization a killed run left is synth's: its header, whole or cut short. Pure. */

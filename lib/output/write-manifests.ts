@@ -21,12 +21,15 @@ import {
   isSynthKustomizationLeftover,
   leftoverForeignEntries,
   leftoverKind,
+  markerFolders,
+  OUTPUT_DEPTH,
   OUTPUT_MARKER,
   refuseKustomization,
   refuseOutputFolder,
   renderOutputMarker,
   workNames,
   workPid,
+  type FolderEntry,
   type PathFacts,
 } from './output-folder';
 import { projectRoot } from '../cli/project-root';
@@ -46,7 +49,11 @@ export class OutputWriteFailed extends Error {
   }
 }
 
-function factsOf(path: string, readMarker: boolean): PathFacts {
+/**
+ * What is at `path`; a folder's entries include those of the folders its marker lists, or with
+ * `walkDepth`, of every real folder down to that depth (a work folder a killed run left).
+ */
+function factsOf(path: string, readMarker: boolean, walkDepth = 0): PathFacts {
   let stat;
   try {
     stat = lstatSync(path);
@@ -57,16 +64,39 @@ function factsOf(path: string, readMarker: boolean): PathFacts {
   if (stat.isSymbolicLink()) return { type: 'symlink' };
   if (stat.isFile()) return { type: 'file' };
   if (!stat.isDirectory()) return { type: 'other' };
-  const entries = readdirSync(path, { withFileTypes: true }).map((e) => ({
-    name: e.name,
-    isFile: e.isFile(),
-  }));
-  const hasMarker = readMarker && entries.some((e) => e.name === OUTPUT_MARKER && e.isFile);
-  return {
-    type: 'folder',
-    entries,
-    marker: hasMarker ? head(join(path, OUTPUT_MARKER), MAX_MARKER_BYTES) : undefined,
+  const top = entriesOf(path, '');
+  const hasMarker = readMarker && top.some((e) => e.name === OUTPUT_MARKER && e.isFile);
+  const marker = hasMarker ? head(join(path, OUTPUT_MARKER), MAX_MARKER_BYTES) : undefined;
+  // Descends only into the folders the marker lists (a cluster's, issue 11): anything else is foreign.
+  const folders = markerFolders(marker);
+  const entries: FolderEntry[] = [];
+  const walk = (list: FolderEntry[], depth: number) => {
+    for (const entry of list) {
+      entries.push(entry);
+      if (entry.isFolder && (folders.has(entry.name) || depth < walkDepth))
+        walk(entriesOf(join(path, entry.name), entry.name), depth + 1);
+    }
   };
+  walk(top, 1);
+  return { type: 'folder', entries, marker };
+}
+
+function entriesOf(path: string, prefix: string): FolderEntry[] {
+  return readdirSync(path, { withFileTypes: true }).map((e) => ({
+    name: prefix ? `${prefix}/${e.name}` : e.name,
+    isFile: e.isFile(),
+    isFolder: e.isDirectory(),
+  }));
+}
+
+/** Every file below `dir` as a path relative to it with `/`, sorted: what synth staged. */
+function stagedFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => {
+      const rel = prefix ? `${prefix}/${e.name}` : e.name;
+      return e.isDirectory() ? stagedFiles(join(dir, e.name), rel) : [rel];
+    })
+    .sort();
 }
 
 /** A marker longer than this is not synth's (it lists a few file names); reading stops there. */
@@ -81,6 +111,12 @@ function head(path: string, bytes = 200): string {
     closeSync(fd);
   }
 }
+
+/**
+ * `single`: the output folder holds the manifests and kustomization.yaml beside it lists them.
+ * `clusters`: the folder holds a folder per cluster, each with its own kustomization (issue 11).
+ */
+export type OutputLayout = 'single' | 'clusters';
 
 /** The output folder as the environment names it: an empty `CDK8S_OUTDIR` means unset. */
 export function outputFolderOf(env: Readonly<Record<string, string | undefined>>): string {
@@ -105,11 +141,20 @@ export function outputFolderOf(env: Readonly<Record<string, string | undefined>>
  *  6. rename the temporary kustomization over kustomization.yaml;
  *  7. remove the retired folder.
  *
+ * With the `clusters` layout (issue 11) `write` stages a folder per cluster, the marker lists paths
+ * below them, and there is no kustomization beside the folder: step 3 writes none, step 6 renames a
+ * kustomization.yaml synth wrote earlier aside (to the temporary name) and step 7 removes it.
+ *
  * An error in 4–6 is undone (renames back), so both are as they were. A kill leaves every file
  * entirely old or new; between 4 and 5 the folder is missing (the old one is the retired folder),
  * and the next run removes the leftovers of step 2 and converges.
  */
-export function writeOutput(outdir: string, write: (dir: string) => void, pid: number = process.pid): void {
+export function writeOutput(
+  outdir: string,
+  write: (dir: string) => void,
+  pid: number = process.pid,
+  layout: OutputLayout = 'single',
+): void {
   const target = resolve(outdir);
   const parent = dirname(target);
   const base = basename(target);
@@ -133,7 +178,11 @@ export function writeOutput(outdir: string, write: (dir: string) => void, pid: n
     kustomizationFacts,
     kustomizationFacts.type === 'file' ? head(kustomization) : undefined,
   );
-  if (kustomizationRefusal) {
+  // With clusters each folder has its own kustomization; a root one synth wrote earlier is removed
+  // with the swap, one it did not write is left alone.
+  const removeKustomization =
+    layout === 'clusters' && !kustomizationRefusal && kustomizationFacts.type === 'file';
+  if (kustomizationRefusal && layout === 'single') {
     throw new OutputRefused(
       `${JSON.stringify(kustomization)} ${kustomizationRefusal}; synth writes kustomization.yaml beside the output folder: ${OUTPUT_FIX}`,
     );
@@ -149,11 +198,11 @@ export function writeOutput(outdir: string, write: (dir: string) => void, pid: n
   let files: string[];
   try {
     write(staging);
-    files = readdirSync(staging).sort();
+    files = stagedFiles(staging);
     if (files.length === 0) throw new Error('synth produced no manifest');
     files.forEach((file) => fsyncFile(join(staging, file)));
     writeDurably(join(staging, OUTPUT_MARKER), renderOutputMarker(files));
-    writeDurably(kustomizationTemp, renderKustomization(base, files));
+    if (layout === 'single') writeDurably(kustomizationTemp, renderKustomization(base, files));
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     rmSync(kustomizationTemp, { force: true });
@@ -162,6 +211,7 @@ export function writeOutput(outdir: string, write: (dir: string) => void, pid: n
   // 4–6. Swap, undoing on error.
   let movedOld = false;
   let placedNew = false;
+  let movedKustomization = false;
   let step = 'renaming the old output folder aside';
   try {
     if (folderFacts.type !== 'missing') {
@@ -172,15 +222,21 @@ export function writeOutput(outdir: string, write: (dir: string) => void, pid: n
     renameSync(staging, target);
     placedNew = true;
     step = 'replacing kustomization.yaml';
-    renameSync(kustomizationTemp, kustomization);
+    if (layout === 'single') renameSync(kustomizationTemp, kustomization);
+    else if (removeKustomization) {
+      renameSync(kustomization, kustomizationTemp);
+      movedKustomization = true;
+    }
   } catch (error) {
     throw new OutputWriteFailed(`${step}: ${(error as Error).message}`, rollBack());
   }
   // 7.
   rmSync(retired, { recursive: true, force: true });
+  if (movedKustomization) rmSync(kustomizationTemp, { force: true });
 
   function rollBack(): string {
     try {
+      if (movedKustomization) renameSync(kustomizationTemp, kustomization);
       if (placedNew) renameSync(target, staging);
       if (movedOld) renameSync(retired, target);
       rmSync(staging, { recursive: true, force: true });
@@ -230,7 +286,7 @@ function removeLeftovers(parent: string, base: string, ownPid: number): void {
       const facts = factsOf(path, false);
       if (facts.type === 'file' && isSynthKustomizationLeftover(head(path))) unlinkSync(path);
     } else if (kind === 'folder') {
-      const facts = factsOf(path, true);
+      const facts = factsOf(path, true, OUTPUT_DEPTH);
       if (facts.type === 'folder' && leftoverForeignEntries(facts.entries, facts.marker).length === 0) {
         rmSync(path, { recursive: true, force: true });
       }
