@@ -1,6 +1,6 @@
 import type { Check, FieldReader } from '../field-reader';
 
-/** A fragment of a JSON Schema (draft 2020-12). */
+/** A fragment of a JSON Schema (draft-07, the draft yaml-language-server validates). */
 export type JsonSchema = Readonly<Record<string, unknown>>;
 
 /**
