@@ -11,6 +11,10 @@ export default {
   ignoreStatic: true,
   mutate: [
     'lib/config/validate.ts',
+    // The validator's logic since issue 11: the schema walker, the field rules, the cross-field rules.
+    'lib/config/schema/read.ts',
+    'lib/config/schema/rules.ts',
+    'lib/config/cross-field.ts',
     'lib/config/field-reader.ts',
     'lib/net/ip.ts',
     'lib/node-setup/hosts-toml.ts',

@@ -192,6 +192,8 @@ describe('the ApplicationSet (an emulation of Argo CD’s git directory generato
       metadata: { name: 'internal-registry', namespace: 'argocd' },
       spec: { goTemplate: true, goTemplateOptions: ['missingkey=error'] },
     });
+    // Removing a cluster's file must not make Argo CD delete its registry and the volume of images.
+    expect(appSet.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
     expect(appSet.spec.generators[0].git).toEqual({
       repoURL: 'https://git.example.com/r.git',
       revision: 'HEAD',

@@ -1,4 +1,5 @@
 import { validateConfig } from '../lib/config/validate';
+import { ACCEPTED, REFUSED } from './support/config-cases';
 import { problemsOf } from './support/config-problems';
 
 /*
@@ -123,52 +124,8 @@ describe('the ClusterIP against registry.serviceCIDR', () => {
   });
 });
 
-describe('other refusals the README lists', () => {
-  test.each([
-    [{ registry: { clusterIP: '10.110.240' } }, 'registry.clusterIP', 'is not an IPv4 or IPv6 address'],
-    [{ registry: { clusterIP: 'fd00::10%eth0' } }, 'registry.clusterIP', 'is not an IPv4 or IPv6 address'],
-    [{ registry: { image: 'registry:latest' } }, 'registry.image', 'must name an exact tag'],
-    [{ registry: { image: 'registry' } }, 'registry.image', 'must name an exact tag'],
-    [{ registry: { imageDigest: 'sha256:abc' } }, 'registry.imageDigest', 'is not a digest'],
-    [{ registry: { storage: { hostPath: '/' } } }, 'registry.storage.hostPath', "is the node's /;"],
-    [
-      { registry: { storage: { hostPath: '/var/../etc' } } },
-      'registry.storage.hostPath',
-      "is the node's /etc;",
-    ],
-    [
-      { registry: { storage: { hostPath: 'var/lib/x' } } },
-      'registry.storage.hostPath',
-      'is not an absolute path',
-    ],
-    [{ registry: { storage: { size: '10 Gi' } } }, 'registry.storage.size', 'is not a size'],
-    [
-      { registry: { storage: { type: 'emptyDir' }, garbageCollectOnStart: true } },
-      'registry.garbageCollectOnStart',
-      'needs registry.storage.type',
-    ],
-    [
-      { registry: { resources: { limits: { cpu: '1 core' } } } },
-      'registry.resources.limits.cpu',
-      'is not a CPU quantity',
-    ],
-    [{ registry: { aliases: ['registry.local:5000'] } }, 'registry.aliases[0]', 'is not a host name'],
-    [
-      { registry: { aliases: ['internal-registry.kube-system.svc.cluster.local'] } },
-      'registry.aliases[0]',
-      'is listed already',
-    ],
-    [{ nodeSetup: { hostsDir: '/etc' } }, 'nodeSetup.hostsDir', "is the node's /etc;"],
-    [{ nodeSetup: { hostsDir: '/' } }, 'nodeSetup.hostsDir', "is the node's /;"],
-    [{ nodeSetup: { restartCommand: '   ' } }, 'nodeSetup.restartCommand', 'is empty'],
-    [{ nodeSetup: { mode: 'mirrors' } }, 'nodeSetup.mode', ''],
-    [{ discovery: { context: 'has space' } }, 'discovery.context', 'is not a kubeconfig context name'],
-    [app({ tag: '.hidden' }), 'apps[0].tag', 'is not an image tag'],
-    [app({ probe: { path: 'healthz' } }), 'apps[0].probe.path', 'is not an HTTP path'],
-    [app({ manifest: 'app.json' }), 'apps[0].manifest', 'is not the path of a .yaml'],
-    [app({ name: 'Easy' }), 'apps[0].name', 'is not a DNS-1123 label'],
-    [{ apps: [] }, 'apps', 'is empty'],
-  ])('%j is refused at %s', (raw, field, message) => {
+describe('other refusals the README lists (the table the JSON Schema test shares)', () => {
+  test.each(REFUSED.map((c) => [c.name, c] as const))('%s is refused', (_name, { raw, field, message }) => {
     const issues = problemsOf(raw);
     expect(issues.length).toBeGreaterThan(0);
     expect(issues[0].startsWith(`${field}: `)).toBe(true);
@@ -178,13 +135,7 @@ describe('other refusals the README lists', () => {
     for (const issue of issues) expect(issue.startsWith(section)).toBe(true);
   });
 
-  test.each([
-    [{ registry: { storage: { hostPath: '/var/lib/internal-registry' } } }],
-    [{ nodeSetup: { hostsDir: '/etc/containerd/certs.d' } }],
-    [{ registry: { aliases: ['registry.local'] } }],
-    [{ registry: { image: 'registry:2.8.3' } }],
-    [app({ tag: 'v1.2.3' })],
-  ])('%j is accepted', (raw) => {
+  test.each(ACCEPTED)('%s is accepted', (_name, raw) => {
     expect(problemsOf(raw)).toEqual([]);
   });
 });

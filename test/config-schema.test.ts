@@ -1,72 +1,83 @@
-import Ajv2020 from 'ajv/dist/2020';
+import Ajv from 'ajv';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { ConfigError } from '../lib/config/errors';
 import { validateWithOverrides } from '../lib/config/load';
 import { projectRoot } from '../lib/cli/project-root';
+import { CONFIG_SCHEMA_FILE, configSchemaText } from '../scripts/config-schema-file';
+import { ACCEPTED, REFUSED, type OnlySynth } from './support/config-cases';
 
 const root = projectRoot();
-const schema = JSON.parse(readFileSync(join(root, 'config', 'schema.json'), 'utf8'));
-const validate = new Ajv2020({ allErrors: true }).compile(schema);
-const synthAccepts = (raw: unknown) => {
-  try {
-    validateWithOverrides(raw, {});
-    return true;
-  } catch (error) {
-    if (error instanceof ConfigError) return false;
-    throw error;
-  }
-};
+const schemaFile = join(root, CONFIG_SCHEMA_FILE);
+const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
+const validate = new Ajv({ allErrors: true }).compile(schema);
+const SCHEMA_COMMENT = /^# yaml-language-server: \$schema=(\S+)$/m;
 
-const S3 = { bucket: 'registry', credentialsSecret: 'registry-s3' };
-// registry sections on which the schema and synth must agree
-const CASES: Array<[string, object]> = [
-  ['the defaults', {}],
-  ['3 replicas on S3', { replicas: 3, storage: { type: 's3', s3: S3 } }],
-  ['3 replicas on the default claim', { replicas: 3 }],
-  ['2 replicas on hostPath', { replicas: 2, storage: { type: 'hostPath' } }],
-  ['0 replicas', { replicas: 0 }],
-  ['s3 without its section', { storage: { type: 's3' } }],
-  ['an s3 section beside a claim', { storage: { s3: S3 } }],
-  ['an access key in the config', { storage: { type: 's3', s3: { ...S3, accessKey: 'AKIA' } } }],
-  [
-    'an endpoint with credentials',
-    { storage: { type: 's3', s3: { ...S3, endpoint: 'http://k:s@minio:9000' } } },
-  ],
-  ['an endpoint with a path', { storage: { type: 's3', s3: { ...S3, endpoint: 'http://minio:9000/x' } } }],
-  [
-    'an in-cluster endpoint',
-    { storage: { type: 's3', s3: { ...S3, endpoint: 'http://minio.storage.svc:9000' } } },
-  ],
-  ['an upper-case bucket', { storage: { type: 's3', s3: { ...S3, bucket: 'Registry' } } }],
-  ['a bucket shaped like an IP', { storage: { type: 's3', s3: { ...S3, bucket: '192.0.2.1' } } }],
-  ['redirect as a string', { storage: { type: 's3', s3: { ...S3, redirect: 'yes' } } }],
-  ['builders in two namespaces', { builderPush: { namespaces: ['ci', 'tekton'] } }],
-  ['a builder namespace twice', { builderPush: { namespaces: ['ci', 'ci'] } }],
-  ['a builder namespace that is no label', { builderPush: { namespaces: ['CI'] } }],
-];
+/** Every committed YAML file that names a JSON Schema with yaml-language-server's comment. */
+const shippedConfigs = execFileSync('git', ['ls-files', '-z', '--', '*.yaml', '*.yml'], {
+  cwd: root,
+  encoding: 'utf8',
+})
+  .split('\0')
+  .filter(Boolean)
+  .map((file) => ({ file, text: readFileSync(join(root, file), 'utf8') }))
+  .filter(({ text }) => SCHEMA_COMMENT.test(text));
 
 describe('config/schema.json', () => {
-  test('config/default.yaml is valid against it', () => {
-    const valid = validate(parse(readFileSync(join(root, 'config', 'default.yaml'), 'utf8')));
-    expect(validate.errors ?? []).toEqual([]);
-    expect(valid).toBe(true);
+  test('is the one generated from lib/config/schema (npm run schema writes it)', () => {
+    expect(readFileSync(schemaFile, 'utf8')).toBe(configSchemaText());
   });
 
-  test.each(CASES)('agrees with synth on the registry section: %s', (_what, registry) => {
-    expect(validate({ registry })).toBe(synthAccepts({ registry }));
+  test('is referenced by config/default.yaml on its first line', () => {
+    const first = readFileSync(join(root, 'config', 'default.yaml'), 'utf8').split('\n')[0];
+    expect(first).toBe('# yaml-language-server: $schema=./schema.json');
   });
 
-  test('names every registry key that synth reads', () => {
-    const keys = Object.keys(validateWithOverrides({}, {}).config.registry).filter(
-      (k) => k !== 'serviceCIDR',
+  test.each(shippedConfigs.map(({ file, text }) => [file, text]))(
+    '%s names it, and it and synth accept the file',
+    (file, text) => {
+      // GIVEN the schema the file names, resolved against the file's folder
+      const named = SCHEMA_COMMENT.exec(text)![1];
+      expect(resolve(root, dirname(file), named)).toBe(schemaFile);
+      const raw = parse(text) ?? {};
+      // THEN
+      expect([validate(raw), validate.errors ?? []]).toEqual([true, []]);
+      expect(() => validateWithOverrides(raw, {})).not.toThrow();
+    },
+  );
+
+  test('the shipped configs include the default and the example', () => {
+    expect(shippedConfigs.map((c) => c.file)).toEqual(
+      expect.arrayContaining(['config/default.yaml', 'examples/seed-manifest.yaml']),
     );
-    expect(Object.keys(schema.$defs.registry.properties)).toEqual(
-      expect.arrayContaining([...keys, 'serviceCIDR']),
-    );
-    expect(Object.keys(schema.$defs.s3.properties).sort()).toEqual(
-      ['bucket', 'credentialsSecret', 'endpoint', 'redirect', 'region', 'rootDirectory'].sort(),
-    );
+  });
+
+  test.each(ACCEPTED)('accepts what synth accepts: %s', (_name, raw) => {
+    expect([validate(raw), validate.errors ?? []]).toEqual([true, []]);
+  });
+
+  test.each(REFUSED.filter((c) => !c.only).map((c) => [c.name, c.raw] as const))(
+    'refuses what synth refuses: %s',
+    (_name, raw) => {
+      expect(validate(raw)).toBe(false);
+    },
+  );
+
+  test.each(REFUSED.filter((c) => c.only).map((c) => [c.name, c.only, c.raw] as const))(
+    'leaves to synth what JSON Schema cannot state: %s (%s)',
+    (_name, _only, raw) => {
+      // the mark is true: the schema accepts it, and only synth refuses it (config-rules.test.ts)
+      expect([validate(raw), validate.errors ?? []]).toEqual([true, []]);
+    },
+  );
+
+  test('the shared table counts each kind of refusal', () => {
+    const count = (only: OnlySynth | undefined) => REFUSED.filter((c) => c.only === only).length;
+    expect({ schema: count(undefined), crossField: count('cross-field'), synth: count('synth') }).toEqual({
+      schema: 74,
+      crossField: 8,
+      synth: 11,
+    });
   });
 });

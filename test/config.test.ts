@@ -1,5 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
+import { configSchema } from '../lib/config/schema/config';
+import { defaultOf } from '../lib/config/schema/default-of';
+import type { Node } from '../lib/config/schema/nodes';
 import {
   DEFAULT_APPS,
   DELIVERY_DEFAULTS,
@@ -26,6 +30,28 @@ describe('defaults', () => {
       nodeSetup: NODE_SETUP_DEFAULTS,
       apps: DEFAULT_APPS,
     });
+  });
+
+  test('are the ones the README’s table of keys gives', () => {
+    // GIVEN each row of README.md's "Keys" whose default is one literal, such as `5000` or `[]`
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('### Keys'), readme.indexOf('## Registry address'));
+    const rows = [...table.matchAll(/^\| `([\w.[\]]+)` +\| `([^`|]+)` +\|/gm)];
+    const nodeAt = (path: string) =>
+      path.split(/\.|(?=\[\])/).reduce<Node>((node, key) => {
+        if (node.kind === 'list' && key === '[]') return node.item;
+        if (node.kind === 'custom' && node.shape?.kind === 'object') return node.shape.fields[key];
+        if (node.kind === 'object') return node.fields[key];
+        throw new Error(`README names ${path}, which the config does not have`);
+      }, configSchema);
+    const valueAt = (path: string) => defaultOf(nodeAt(path));
+    // THEN the built-in default is that literal (as YAML reads it)
+    const stated = rows.map(([, path, literal]) => [path, parse(literal)]);
+    expect(stated.map(([path]) => [path, valueAt(path)])).toEqual(stated);
+    expect(rows.length).toBeGreaterThan(20);
+    // and every key the table names is a key of the config
+    for (const [, path] of table.matchAll(/^\| `([\w.[\]]+)` +\|/gm))
+      expect(() => nodeAt(path)).not.toThrow();
   });
 
   test('config/default.yaml, the user’s file, is a valid config', () => {

@@ -42,6 +42,9 @@ export function renderApplicationSet(a: DeliveryConfig['argoApplication'], names
       spec: {
         goTemplate: true,
         goTemplateOptions: ['missingkey=error'],
+        // A cluster file removed (or renamed) takes its Application away; without this, Argo CD's
+        // resources finalizer would then delete that cluster's registry with its volume of images.
+        syncPolicy: { preserveResourcesOnDeletion: true },
         generators: [
           { git: { repoURL: a.repoURL, revision: a.targetRevision, directories: [{ path: folders }] } },
         ],

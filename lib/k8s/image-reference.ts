@@ -1,14 +1,16 @@
 // Grammar from the distribution project's reference package (docker/distribution reference/regexp.go).
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
-const REPOSITORY_PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
+export const REPOSITORY_PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+export const TAG = /^[\w][\w.-]{0,127}$/;
+export const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const DOMAIN =
   '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]+)?';
-const FULL_REFERENCE = new RegExp(
+export const FULL_REFERENCE = new RegExp(
   `^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
 );
-const MAX_NAME_LENGTH = 255;
+export const MAX_NAME_LENGTH = 255;
+/** The longest reference isImageReference accepts: a name, a tag and a digest. */
+export const MAX_REFERENCE_LENGTH = MAX_NAME_LENGTH + 200;
 
 export function isRepositoryPath(value: string): boolean {
   return value.length <= MAX_NAME_LENGTH && REPOSITORY_PATH.test(value);
@@ -24,7 +26,7 @@ export function isDigest(value: string): boolean {
 
 /** A complete reference such as `registry:2.8.3` or `docker.io/library/busybox:1.36.1@sha256:…`. */
 export function isImageReference(value: string): boolean {
-  return value.length <= MAX_NAME_LENGTH + 200 && FULL_REFERENCE.test(value);
+  return value.length <= MAX_REFERENCE_LENGTH && FULL_REFERENCE.test(value);
 }
 
 /** True when the reference names an exact tag (not `latest`) or a digest. */
