@@ -23,8 +23,9 @@ describe('whole numbers: accepted inside their range, refused at both edges', ()
     ['nodeSetup.maxUnavailable', (v: unknown) => ({ nodeSetup: { maxUnavailable: v } }), 1, 10000],
   ])('%s from %#', (field, build, min, max) => {
     // GIVEN the edges and values around them
-    const accepted = [min, max, String(min), String(max)];
-    const refused = [min - 1, max + 1, 999999, -1, 1.5, '80x', ' 80', '', true, null, [80]].filter(
+    // null: an empty value, the key left out (README "Many clusters": it resets to the default)
+    const accepted = [min, max, String(min), String(max), null];
+    const refused = [min - 1, max + 1, 999999, -1, 1.5, '80x', ' 80', '', true, [80]].filter(
       (v) => !(typeof v === 'number' && v >= min && v <= max && Number.isInteger(v)),
     );
     // WHEN / THEN

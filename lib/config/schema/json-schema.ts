@@ -47,7 +47,10 @@ function toJson(node: Node): JsonSchema {
         type: 'object',
         additionalProperties: false,
         properties: Object.fromEntries(
-          Object.entries(node.fields).map(([key, field]) => [key, toJson(field)]),
+          Object.entries(node.fields).map(([key, field]) => [
+            key,
+            required.includes(key) ? toJson(field) : nullable(toJson(field)),
+          ]),
         ),
         ...(required.length > 0 ? { required } : {}),
         ...node.json,
@@ -60,4 +63,24 @@ function toJson(node: Node): JsonSchema {
         ...(node.default !== undefined ? { default: node.default } : {}),
       });
   }
+}
+
+/**
+ * `schema` that also takes an empty value (`port:`, YAML's null), which synth reads as the key left
+ * out (the built-in default; a cluster file's reset, README "Many clusters").
+ */
+function nullable(schema: JsonSchema): JsonSchema {
+  if (schema.type === 'string') return { ...stringOnlyNots(schema), type: ['string', 'null'] };
+  if (typeof schema.type === 'string') return { ...schema, type: [schema.type, 'null'] };
+  if (Array.isArray(schema.enum)) return { ...schema, enum: [...schema.enum, null] };
+  if (Array.isArray(schema.oneOf)) return { ...schema, oneOf: [...schema.oneOf, { type: 'null' }] };
+  return schema;
+}
+
+/** A string's `not` (also inside `allOf`) refuses strings only: `pattern` passes any null. */
+function stringOnlyNots(schema: JsonSchema): JsonSchema {
+  const out: Record<string, unknown> = { ...schema };
+  if (schema.not) out.not = { type: 'string', ...(schema.not as JsonSchema) };
+  if (Array.isArray(schema.allOf)) out.allOf = schema.allOf.map((s: JsonSchema) => stringOnlyNots(s));
+  return out;
 }

@@ -56,7 +56,10 @@ export function readObject<N extends ObjectNode>(
   const section = reader.section(path, raw, keys);
   const value: Record<string, unknown> = {};
   for (const key of keys) {
-    const field = read(reader, node.fields[key], path ? `${path}.${key}` : key, section[key], value);
+    // An empty value (`port:`) is the key left out: the built-in default, as README "Many clusters"
+    // promises for a cluster file's reset; before, only strings and sections read it so (issue 11 attack).
+    const raw = section[key] === null ? undefined : section[key];
+    const field = read(reader, node.fields[key], path ? `${path}.${key}` : key, raw, value);
     if (field !== undefined) value[key] = field;
   }
   node.after?.(reader, value as never, path);

@@ -53,8 +53,9 @@ const storage = object(
       allOf: [
         {
           if: { required: ['type'], properties: { type: { const: 's3' } } },
-          then: { required: ['s3'] },
-          else: { not: { required: ['s3'] } },
+          // An empty `s3:` is no section (synth reads it as left out).
+          then: { required: ['s3'], properties: { s3: { type: 'object' } } },
+          else: { not: { required: ['s3'], properties: { s3: { type: 'object' } } } },
         },
       ],
     },
