@@ -13,6 +13,7 @@ import {
 } from '../lib/config/defaults';
 import { loadConfig, validateWithOverrides } from '../lib/config/load';
 import { validateConfig } from '../lib/config/validate';
+import type { ConfigError } from '../lib/config/errors';
 import { projectRoot } from '../lib/cli/project-root';
 import { tempDir } from './support/synth';
 import { problemsOf } from './support/config-problems';
@@ -129,6 +130,27 @@ describe('environment overrides', () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'registry:\n  port: 1\n  port: 2\n');
     expect(() => loadConfig({ SYNTH_CONFIG: file }, root)).toThrow(/YAML syntax: Map keys must be unique/);
+  });
+
+  // The parser's line ended in ':' (its code frame cut off) and said nothing of what to do (issue 11 attack).
+  test.each([
+    ['a duplicate key', 'registry:\n  port: 1\n  port: 2\n', /Map keys must be unique at line 3, column 3/],
+    ['a tab as indentation', 'registry:\n\tport: 1\n', /Tabs are not allowed as indentation at line 2/],
+    ['an unclosed flow list', 'registry: [\n', /at line \d+, column \d+/],
+    ['two documents', 'registry: {}\n---\napps: []\n', /multiple documents/],
+  ])('%s: the parser’s line, where, and the fix, with no dangling colon', (_n, text, where) => {
+    const file = join(tempDir(), 'bad.yaml');
+    writeFileSync(file, text);
+    let message = '';
+    try {
+      loadConfig({ SYNTH_CONFIG: file }, root);
+    } catch (error) {
+      message = (error as ConfigError).issues.map((i) => i.message).join('\n');
+    }
+    expect(message).toMatch(where);
+    for (const line of message.split('\n')) {
+      expect(line).toMatch(/: YAML syntax: .*[^:]; correct the YAML there$/);
+    }
   });
 });
 

@@ -157,7 +157,8 @@ export function parseConfigFile(file: string, source: string, field: string): un
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((e) => ({
       path: '',
-      message: `${source}: YAML syntax: ${excerpt(e.message.split('\n')[0], 120).slice(1, -1)}`,
+      // The parser's first line ends in ':' before a code frame that a one-line message leaves out.
+      message: `${source}: YAML syntax: ${excerpt(e.message.split('\n')[0].replace(/:\s*$/, ''), 120).slice(1, -1)}; correct the YAML there`,
     }));
     throw new ConfigError(source, issues);
   }
