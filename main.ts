@@ -1,8 +1,12 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { assertNoPlaceholderIn } from './lib/apps/image-placeholder';
 import { buildApp } from './lib/build-app';
 import { reportFailure, reportStreamFailure } from './lib/cli/cli-errors';
 import { loadConfigSet, loadOneConfig } from './lib/config/load-clusters';
+import { ConfigError } from './lib/config/errors';
 import type { SynthConfig } from './lib/config/types';
+import { projectRoot } from './lib/cli/project-root';
+import { argoOutputMismatch } from './lib/delivery/argo-application';
 import { assertOneOwnerPerObject } from './lib/k8s/object-owners';
 import { loadServiceLookup } from './lib/discovery/load-service-lookup';
 import { useFastYaml } from './lib/output/fast-yaml';
@@ -22,6 +26,28 @@ function synthesize(config: SynthConfig, address: RegistryAddress, dir: string):
   assertNoPlaceholderIn(dir);
 }
 
+/** A folder as the project sees it: relative inside it, absolute outside. */
+function fromProject(folder: string): string {
+  const rel = relative(projectRoot(), folder);
+  return rel === '' ? '.' : rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? folder : rel;
+}
+
+/** Refuses (or warns of) an output folder that the Application or ApplicationSet would not read. */
+function checkArgoReadsOutput(
+  config: SynthConfig,
+  source: string,
+  outdir: string,
+  reader: string | undefined,
+): void {
+  const { refuse, warn: preview } = argoOutputMismatch(
+    config.delivery.argoApplication,
+    fromProject(resolve(outdir)),
+    reader,
+  );
+  if (refuse) throw new ConfigError(source, [{ path: 'delivery.argoApplication.path', message: refuse }]);
+  if (preview) warn(preview);
+}
+
 async function main(): Promise<void> {
   useFastYaml();
   if (toStdout) {
@@ -33,13 +59,17 @@ async function main(): Promise<void> {
   }
   const set = loadConfigSet(process.env);
   if (set.kind === 'single') {
-    const { config, warnings } = set.loaded;
+    const { config, warnings, source } = set.loaded;
     warnings.forEach(warn);
+    const reader = config.delivery.argoApplication.source === 'directory' ? 'the Application' : undefined;
+    checkArgoReadsOutput(config, source, outputFolderOf(process.env), reader);
     const address = await resolveRegistryAddress(config, process.env, loadServiceLookup, warn);
     writeOutput(outputFolderOf(process.env), (dir) => synthesize(config, address, dir));
     return;
   }
   // Every cluster is loaded, and its address resolved, before anything is written (issue 11).
+  const [first] = set.clusters;
+  checkArgoReadsOutput(first.loaded.config, set.folder, outputFolderOf(process.env), 'the ApplicationSet');
   const clusters: ClusterToWrite[] = [];
   for (const { name, loaded } of set.clusters) {
     const warnFor = (message: string) => warn(`${name}: ${message}`);

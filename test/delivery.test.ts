@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { argoOutputMismatch } from '../lib/delivery/argo-application';
 import { renderKustomization } from '../lib/delivery/kustomization';
 import { SYNC_WAVE_ANNOTATION } from '../lib/delivery/sync-waves';
 import { schemaProblems } from './support/schema';
@@ -253,5 +254,68 @@ describe('optional objects, off by default', () => {
     expect(() => configOf({ delivery: { argoApplication: { enabled: true } } })).toThrow(
       'delivery.argoApplication.repoURL: is required when delivery.argoApplication.enabled is true',
     );
+  });
+});
+
+describe('the output folder is the one Argo CD reads (found in review, issue 11)', () => {
+  const argo = (extra: Record<string, unknown> = {}) =>
+    configOf({
+      delivery: { argoApplication: { enabled: true, repoURL: 'https://git.example.com/r.git', ...extra } },
+    }).delivery.argoApplication;
+
+  test.each([
+    ['.', 'dist', 'the Application'],
+    ['deploy/registry', 'dist', 'the Application'],
+    ['deploy/registry', 'deploy/registry/dist', 'the ApplicationSet'],
+    ['examples/two-clusters', 'examples/two-clusters/dist', 'the ApplicationSet'],
+  ])('path %s and output %s agree', (path, output, reader) => {
+    expect(argoOutputMismatch(argo({ path }), output, reader)).toEqual({});
+  });
+
+  test.each([
+    ['.', 'out'],
+    ['.', 'build/dist'],
+    ['.', '.'],
+    ['deploy', 'dist2'],
+    ['deploy', 'other/dist'],
+    ['deploy/registry', 'registry'],
+  ])('path %s with output %s is refused, naming both folders and the fix', (path, output) => {
+    const { refuse, warn } = argoOutputMismatch(argo({ path }), output, 'the Application');
+    expect(warn).toBeUndefined();
+    expect(refuse).toContain(
+      `delivery.argoApplication.path: the Application reads ${path === '.' ? '' : `${path}/`}dist/`,
+    );
+    expect(refuse).toContain(`but synth writes ${output}/ (CDK8S_OUTDIR)`);
+    expect(refuse).toContain('leave CDK8S_OUTDIR unset');
+  });
+
+  test.each(['../preview/dist', '/tmp/preview', '..'])(
+    'an output outside the project (%s) is a preview: a warning',
+    (output) => {
+      expect(argoOutputMismatch(argo(), output, 'the ApplicationSet')).toEqual({
+        warn: `the ApplicationSet reads dist/ of the repository, not ${output}: this output is a preview`,
+      });
+    },
+  );
+
+  test('nothing is read when Argo CD is off, or a single Application renders through the plugin', () => {
+    expect(argoOutputMismatch(configOf({}).delivery.argoApplication, 'out', 'the Application')).toEqual({});
+    expect(argoOutputMismatch(argo({ source: 'plugin' }), 'out', undefined)).toEqual({});
+  });
+
+  test('the built CLI refuses CDK8S_OUTDIR=<project>/out with exit 2 and creates nothing; a folder outside warns', () => {
+    const config = join(tempDir(), 'argo.yaml');
+    writeFileSync(
+      config,
+      'delivery:\n  argoApplication:\n    enabled: true\n    repoURL: https://git.example.com/r.git\n',
+    );
+    const inside = join(ROOT, `.argo-output-test-${process.pid}`);
+    const refused = runSynth({ SYNTH_CONFIG: config, CDK8S_OUTDIR: inside });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`but synth writes .argo-output-test-${process.pid}/ (CDK8S_OUTDIR)`);
+    expect(existsSync(inside)).toBe(false);
+    const preview = runSynth({ SYNTH_CONFIG: config, CDK8S_OUTDIR: join(tempDir(), 'dist') });
+    expect(preview.status).toBe(0);
+    expect(preview.stderr).toContain('warning: the Application reads dist/ of the repository, not ');
   });
 });
