@@ -73,7 +73,7 @@ describe('FieldReader sections and scalars', () => {
     [undefined, 7, []],
     [1, 1, []],
     [65535, 65535, []],
-    ['80', 80, []],
+    ['80', 7, ["p: '80' is not a whole number from 1 to 65535; write it without quotes"]],
     [0, 7, ['p: 0 is not a whole number from 1 to 65535']],
     [65536, 7, ['p: 65536 is not a whole number from 1 to 65535']],
     [1.5, 7, ['p: 1.5 is not a whole number from 1 to 65535']],

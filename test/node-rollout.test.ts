@@ -96,7 +96,6 @@ describe('nodeSetup.maxUnavailable: a count or a percentage', () => {
   test.each([
     [1, 1],
     [25, 25],
-    ['3', 3],
     ['10%', '10%'],
     ['100%', '100%'],
     [null, 1], // empty: the key left out, the default (README "Configuration")
@@ -107,11 +106,14 @@ describe('nodeSetup.maxUnavailable: a count or a percentage', () => {
     );
   });
 
-  test.each([0, -1, 10001, 1.5, '0%', '101%', '5.5%', '%', 'ten', true, ['1']])('refuses %j', (value) => {
-    expect(issuesOf({ maxUnavailable: value })).toEqual([
-      expect.stringMatching(/^nodeSetup\.maxUnavailable: /),
-    ]);
-  });
+  test.each([0, -1, 10001, 1.5, '3', '0%', '101%', '5.5%', '%', 'ten', true, ['1']])(
+    'refuses %j',
+    (value) => {
+      expect(issuesOf({ maxUnavailable: value })).toEqual([
+        expect.stringMatching(/^nodeSetup\.maxUnavailable: /),
+      ]);
+    },
+  );
 });
 
 describe('nodeSetup.extraHostPaths: further host folders mounted into the agent', () => {

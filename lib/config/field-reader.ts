@@ -62,12 +62,15 @@ export class FieldReader {
 
   public integer(path: string, raw: unknown, fallback: number, min: number, max: number): number {
     if (raw === undefined) return fallback;
-    const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      this.fail(path, `${show(raw)} is not a whole number from ${min} to ${max}`);
+    // A quoted number is refused as config/schema.json refuses it (found in review, issue 11); an
+    // environment override arrives as a number (load.ts).
+    const quoted = typeof raw === 'string' && /^\d+$/.test(raw);
+    if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < min || raw > max) {
+      const fix = quoted ? `; write it without quotes` : '';
+      this.fail(path, `${show(raw)} is not a whole number from ${min} to ${max}${fix}`);
       return fallback;
     }
-    return value;
+    return raw;
   }
 
   public boolean(path: string, raw: unknown, fallback: boolean): boolean {

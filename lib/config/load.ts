@@ -13,10 +13,15 @@ import { CONFIG_SECTIONS, validateConfig } from './validate';
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** Environment variables that override one config field each (per-cluster values set by CI or Argo CD). */
-export const ENV_OVERRIDES: ReadonlyArray<{ readonly variable: string; readonly path: readonly string[] }> = [
+export const ENV_OVERRIDES: ReadonlyArray<{
+  readonly variable: string;
+  readonly path: readonly string[];
+  /** The field wants a whole number: digits become one (a variable is text). */
+  readonly integer?: boolean;
+}> = [
   { variable: 'REGISTRY_CLUSTER_IP', path: ['registry', 'clusterIP'] },
   { variable: 'REGISTRY_SERVICE_CIDR', path: ['registry', 'serviceCIDR'] },
-  { variable: 'REGISTRY_PORT', path: ['registry', 'port'] },
+  { variable: 'REGISTRY_PORT', path: ['registry', 'port'], integer: true },
   { variable: 'REGISTRY_IP_SOURCE', path: ['discovery', 'source'] },
   { variable: 'KUBE_CONTEXT', path: ['discovery', 'context'] },
 ];
@@ -200,10 +205,11 @@ export function validateWithOverrides(
 function validateOverridden(raw: unknown, env: Environment) {
   const overridden = new Map<string, string>();
   let data = raw;
-  for (const { variable, path } of ENV_OVERRIDES) {
+  for (const { variable, path, integer } of ENV_OVERRIDES) {
     const found = lookupVariable(env, variable);
     if (!found) continue;
-    data = setIn(data, path, found.value);
+    const value = integer && /^\d{1,15}$/.test(found.value) ? Number(found.value) : found.value;
+    data = setIn(data, path, value);
     overridden.set(path.join('.'), found.variable);
   }
   const labelOf = (path: string) => (overridden.has(path) ? `${path} (from ${overridden.get(path)})` : path);
