@@ -137,7 +137,6 @@ describe('environment overrides', () => {
     ['a duplicate key', 'registry:\n  port: 1\n  port: 2\n', /Map keys must be unique at line 3, column 3/],
     ['a tab as indentation', 'registry:\n\tport: 1\n', /Tabs are not allowed as indentation at line 2/],
     ['an unclosed flow list', 'registry: [\n', /at line \d+, column \d+/],
-    ['two documents', 'registry: {}\n---\napps: []\n', /multiple documents/],
   ])('%s: the parser’s line, where, and the fix, with no dangling colon', (_n, text, where) => {
     const file = join(tempDir(), 'bad.yaml');
     writeFileSync(file, text);
@@ -152,6 +151,15 @@ describe('environment overrides', () => {
       expect(line).toMatch(/: YAML syntax: .*[^:]; correct the YAML there$/);
     }
   });
+});
+
+test('two documents: one mapping is asked for, without the YAML library’s advice to its callers', () => {
+  const file = join(tempDir(), 'bad.yaml');
+  writeFileSync(file, 'registry: {}\n---\napps: []\n');
+  expect(() => loadConfig({ SYNTH_CONFIG: file }, root)).toThrow(
+    /bad\.yaml: holds more than one YAML document; a config is one mapping: remove the --- and merge the documents$/,
+  );
+  expect(() => loadConfig({ SYNTH_CONFIG: file }, root)).not.toThrow(/parseAllDocuments/);
 });
 
 describe('bad input, one kind at a time', () => {

@@ -172,7 +172,8 @@ function loadClusters(
     const file = join(folder.path, `${name}.yaml`);
     const source = `${sourceOf(file, root)} over ${location.source}`;
     try {
-      const raw = parseConfigFile(file, source, 'cluster file') as Record<string, unknown>;
+      // What the cluster file holds is its own fault: named alone, not as the pair.
+      const raw = parseConfigFile(file, sourceOf(file, root), 'cluster file') as Record<string, unknown>;
       const layered = layerConfig(shared, raw);
       const issues: ConfigIssue[] = [...layered.issues, ...sharedOnly(raw, location.source)];
       if (issues.length > 0) throw new ConfigError(source, issues);

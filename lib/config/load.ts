@@ -162,8 +162,12 @@ export function parseConfigFile(file: string, source: string, field: string): un
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((e) => ({
       path: '',
-      // The parser's first line ends in ':' before a code frame that a one-line message leaves out.
-      message: `${source}: YAML syntax: ${excerpt(e.message.split('\n')[0].replace(/:\s*$/, ''), 120).slice(1, -1)}; correct the YAML there`,
+      // The library's advice (use parseAllDocuments) is for its callers, not for the config's author.
+      message:
+        e.code === 'MULTIPLE_DOCS'
+          ? `${source}: holds more than one YAML document; a config is one mapping: remove the --- and merge the documents`
+          : // The parser's first line ends in ':' before a code frame that a one-line message leaves out.
+            `${source}: YAML syntax: ${excerpt(e.message.split('\n')[0].replace(/:\s*$/, ''), 120).slice(1, -1)}; correct the YAML there`,
     }));
     throw new ConfigError(source, issues);
   }
