@@ -1,9 +1,10 @@
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { assertNoPlaceholderIn } from './lib/apps/image-placeholder';
 import { buildApp } from './lib/build-app';
 import { reportFailure, reportStreamFailure } from './lib/cli/cli-errors';
 import { loadConfigSet, loadOneConfig } from './lib/config/load-clusters';
 import { ConfigError } from './lib/config/errors';
+import { sourceOf } from './lib/config/load';
 import type { SynthConfig } from './lib/config/types';
 import { projectRoot } from './lib/cli/project-root';
 import { argoOutputMismatch } from './lib/delivery/argo-application';
@@ -26,12 +27,6 @@ function synthesize(config: SynthConfig, address: RegistryAddress, dir: string):
   assertNoPlaceholderIn(dir);
 }
 
-/** A folder as the project sees it: relative inside it, absolute outside. */
-function fromProject(folder: string): string {
-  const rel = relative(projectRoot(), folder);
-  return rel === '' ? '.' : rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? folder : rel;
-}
-
 /** Refuses (or warns of) an output folder that the Application or ApplicationSet would not read. */
 function checkArgoReadsOutput(
   config: SynthConfig,
@@ -41,7 +36,7 @@ function checkArgoReadsOutput(
 ): void {
   const { refuse, warn: preview } = argoOutputMismatch(
     config.delivery.argoApplication,
-    fromProject(resolve(outdir)),
+    sourceOf(resolve(outdir), projectRoot()) || '.',
     reader,
   );
   if (refuse) throw new ConfigError(source, [{ path: 'delivery.argoApplication.path', message: refuse }]);
@@ -58,18 +53,19 @@ async function main(): Promise<void> {
     return;
   }
   const set = loadConfigSet(process.env);
+  const outdir = outputFolderOf(process.env);
   if (set.kind === 'single') {
     const { config, warnings, source } = set.loaded;
     warnings.forEach(warn);
     const reader = config.delivery.argoApplication.source === 'directory' ? 'the Application' : undefined;
-    checkArgoReadsOutput(config, source, outputFolderOf(process.env), reader);
+    checkArgoReadsOutput(config, source, outdir, reader);
     const address = await resolveRegistryAddress(config, process.env, loadServiceLookup, warn);
-    writeOutput(outputFolderOf(process.env), (dir) => synthesize(config, address, dir));
+    writeOutput(outdir, (dir) => synthesize(config, address, dir));
     return;
   }
   // Every cluster is loaded, and its address resolved, before anything is written (issue 11).
   const [first] = set.clusters;
-  checkArgoReadsOutput(first.loaded.config, set.folder, outputFolderOf(process.env), 'the ApplicationSet');
+  checkArgoReadsOutput(first.loaded.config, set.folder, outdir, 'the ApplicationSet');
   const clusters: ClusterToWrite[] = [];
   for (const { name, loaded } of set.clusters) {
     const warnFor = (message: string) => warn(`${name}: ${message}`);
@@ -80,7 +76,7 @@ async function main(): Promise<void> {
     clusters.push({ name, source: loaded.source, config: loaded.config, address });
   }
   writeOutput(
-    outputFolderOf(process.env),
+    outdir,
     (dir) => writeClusterOutput(dir, set.folder, clusters, synthesize),
     process.pid,
     'clusters',

@@ -2,16 +2,14 @@ import { excerpt } from '../config/excerpt';
 import type { AppConfig, ManifestDocument } from '../config/types';
 import { isDns1123Subdomain } from '../k8s/names';
 import { podSecurityViolations } from '../k8s/pod-security';
-import { unservedApiProblem } from '../k8s/removed-apis';
+import { splitApiVersion, unservedApiProblem } from '../k8s/removed-apis';
 import { IMAGE_PLACEHOLDER } from './image-placeholder';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are read as loosely typed YAML */
 
 /** `group/Kind`, with the empty group for the core API (`/Service`). */
 function groupKind(object: any): string {
-  const apiVersion: string = object.apiVersion;
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
-  return `${group}/${object.kind}`;
+  return `${splitApiVersion(object.apiVersion).group}/${object.kind}`;
 }
 
 /**

@@ -88,7 +88,8 @@ const SERVED_VERSIONS: Readonly<Record<string, readonly string[]>> = {
   'rbac.authorization.k8s.io': ['v1'],
 };
 
-function splitApiVersion(apiVersion: string): { group: string; version: string } {
+/** `apps/v1` → group `apps`, version `v1`; the core API (`v1`) has the empty group. */
+export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.lastIndexOf('/');
   return slash < 0
     ? { group: '', version: apiVersion }
